@@ -1,0 +1,306 @@
+"""Render a validated register as a privacy notice page (Markdown) in one
+language, and the index of all notices.
+
+Headings are Markdown so that the table of contents and anchors work; the
+body of each section is finished HTML built from escaped author text (see
+safe_markdown), so nothing an author writes can open a section of its own.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from .gdpr import applicable_rights
+from .locales import Locale
+from .registers import Catalogue, Register
+from .safe_markdown import escape, escape_markdown_line, to_html, to_inline_html
+
+# The fixed order of sections: (anchor id, function that renders the body).
+# Headings come from the locale file's `sections` by the same id.
+SECTION_ORDER = (
+    "controller", "data_protection_officer", "contacts", "register_name", "purposes", "legal_bases",
+    "provision", "data_subjects", "data_categories", "special_categories", "sources", "recipients",
+    "transfers", "retention", "security", "automated_decisions", "rights", "complaint", "versions",
+)
+
+
+class _Page:
+    """What one section renderer needs: the register's data and the language."""
+
+    def __init__(self, register: Register, locale: Locale):
+        self.data = register.data
+        self.locale = locale
+        self.lang = locale.code
+
+    def text(self, value) -> str:
+        """Author text (a per-language mapping) as block HTML."""
+        return to_html(value[self.lang])
+
+    def inline(self, value) -> str:
+        return to_inline_html(value[self.lang])
+
+    def label(self, value) -> str:
+        """A name: one string, or a per-language mapping; plain text, escaped."""
+        text = value[self.lang] if isinstance(value, dict) else value
+        return "<br>".join(escape(line) for line in text.strip().split("\n"))
+
+
+def _tag(name: str, body: str, cls: str = "") -> str:
+    attribute = f' class="{cls}"' if cls else ""
+    return f"<{name}{attribute}>{body}</{name}>"
+
+
+def _list(items: list[str], cls: str = "") -> str:
+    return _tag("ul", "".join(_tag("li", item) for item in items), cls)
+
+
+def _fields(pairs: list[tuple[str, str]]) -> str:
+    """Label-value pairs as a definition list; pairs without a value are left out."""
+    return _tag("dl", "".join(_tag("dt", escape(k)) + _tag("dd", v) for k, v in pairs if v), "notice-fields")
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    head = _tag("thead", _tag("tr", "".join(f'<th scope="col">{h}</th>' for h in headers)))
+    body = _tag("tbody", "".join(_tag("tr", "".join(_tag("td", c) for c in row)) for row in rows))
+    return _tag("table", head + body)
+
+
+def _none(p: _Page, key: str) -> str:
+    return _tag("p", escape(p.locale(f"none.{key}")), "notice-none")
+
+
+def _link(scheme: str, value: str) -> str:
+    target = value.replace(" ", "") if scheme == "tel" else value
+    return f'<a href="{scheme}:{escape(target)}">{escape(value)}</a>'
+
+
+def _contact_fields(p: _Page, contact: dict) -> str:
+    t = p.locale
+    return _fields([
+        (t("labels.name"), p.label(contact["name"]) if "name" in contact else ""),
+        (t("labels.role"), p.inline(contact["role"]) if "role" in contact else ""),
+        (t("labels.address"), p.label(contact["address"]) if "address" in contact else ""),
+        (t("labels.phone"), _link("tel", contact["phone"]) if "phone" in contact else ""),
+        (t("labels.email"), _link("mailto", contact["email"]) if "email" in contact else ""),
+        (t("labels.website"), _website(contact.get("website"))),
+    ])
+
+
+def _website(url: str | None) -> str:
+    return f'<a href="{escape(url)}" rel="noopener">{escape(url)}</a>' if url else ""
+
+
+def controller(p: _Page) -> str:
+    c, t = p.data["controller"], p.locale
+    return _fields([
+        (t("labels.name"), p.label(c["name"])),
+        (t("labels.business_id"), escape(c["business_id"])),
+        (t("labels.address"), p.label(c["address"])),
+        (t("labels.phone"), _link("tel", c["phone"])),
+        (t("labels.email"), _link("mailto", c["email"])),
+        (t("labels.website"), _website(c.get("website"))),
+    ])
+
+
+def data_protection_officer(p: _Page) -> str:
+    dpo = p.data["data_protection_officer"]
+    return _none(p, "data_protection_officer") if dpo == "none" else _contact_fields(p, dpo)
+
+
+def contacts(p: _Page) -> str:
+    return "".join(_contact_fields(p, contact) for contact in p.data["contacts"])
+
+
+def register_name(p: _Page) -> str:
+    return _tag("p", escape(p.data["name"][p.lang]))
+
+
+def purposes(p: _Page) -> str:
+    return _list([p.inline(purpose) for purpose in p.data["purposes"]])
+
+
+def legal_bases(p: _Page) -> str:
+    t, parts = p.locale, []
+    for entry in p.data["legal_bases"]:
+        code = entry["basis"]
+        body = [_tag("p", escape(t(f"legal_bases.{code}.text")))]
+        if "description" in entry:
+            body.append(p.text(entry["description"]))
+        if "law" in entry:
+            body.append(_tag("p", f"<strong>{escape(t('labels.law'))}</strong> {p.inline(entry['law'])}"))
+        if "legitimate_interest" in entry:
+            body.append(_tag("p", f"<strong>{escape(t('labels.legitimate_interest'))}</strong> "
+                                  f"{p.inline(entry['legitimate_interest'])}"))
+        parts.append(_tag("dt", escape(t(f"legal_bases.{code}.title"))) + _tag("dd", "".join(body)))
+    return _tag("dl", "".join(parts), "notice-legal-bases")
+
+
+def provision(p: _Page) -> str:
+    entry, t = p.data["provision"], p.locale
+    out = [_tag("p", escape(t(f"provision.{entry['requirement']}")))]
+    if "details" in entry:
+        out.append(p.text(entry["details"]))
+    out.append(_tag("p", f"<strong>{escape(t('labels.provision_consequences'))}</strong> "
+                         f"{p.inline(entry['consequences'])}"))
+    return "".join(out)
+
+
+def data_subjects(p: _Page) -> str:
+    return _list([p.inline(subject) for subject in p.data["data_subjects"]])
+
+
+def _data_items(p: _Page, items: list) -> str:
+    rendered = []
+    for item in items:
+        if "items" in item and "name" in item:
+            rendered.append(f"<strong>{escape(item['name'][p.lang])}</strong>" + _data_items(p, item["items"]))
+        else:
+            rendered.append(p.inline(item))
+    return _list(rendered)
+
+
+def data_categories(p: _Page) -> str:
+    return _data_items(p, p.data["data_categories"])
+
+
+def special_categories(p: _Page) -> str:
+    entries, t = p.data["special_categories"], p.locale
+    if entries == "none":
+        return _none(p, "special_categories")
+    items = []
+    for entry in entries:
+        body = f"<strong>{escape(t('special_categories.' + entry['category']))}</strong>"
+        if "description" in entry:
+            body += p.text(entry["description"])
+        body += _tag("p", f"{escape(t('labels.condition'))} {escape(t('art9_conditions.' + entry['condition']))}")
+        items.append(body)
+    return _list(items)
+
+
+def sources(p: _Page) -> str:
+    t, items = p.locale, []
+    for entry in p.data["sources"]:
+        name = entry["source"]
+        body = escape(t("labels.data_subject_source")) if name == "data-subject" else p.label(name)
+        body = f"<strong>{body}</strong>"
+        if entry.get("publicly_available"):
+            body += " " + escape(t("labels.publicly_available"))
+        if "provides" in entry:
+            body += f": {p.inline(entry['provides'])}"
+        items.append(body)
+    return _list(items)
+
+
+def recipients(p: _Page) -> str:
+    t, out = p.locale, []
+    for key, who in (("disclosures", "recipient"), ("processors", "name")):
+        out.append(_tag("p", f"<strong>{escape(t('labels.' + key))}</strong>"))
+        entries = p.data[key]
+        if entries == "none":
+            out.append(_none(p, key))
+        else:
+            out.append(_table([escape(t(f"labels.{'recipient' if who == 'recipient' else 'name'}")),
+                               escape(t("labels.purpose"))],
+                              [[p.label(e[who]), p.inline(e["purpose"])] for e in entries]))
+    return "".join(out)
+
+
+def transfers(p: _Page) -> str:
+    entries, t = p.data["transfers"], p.locale
+    if entries == "none":
+        return _none(p, "transfers")
+    rows = []
+    for e in entries:
+        safeguard = escape(t("safeguards." + e["safeguard"]))
+        if "details" in e:
+            safeguard += p.text(e["details"])
+        rows.append([p.label(e["destination"]), p.label(e["recipient"]), safeguard])
+    return _table([escape(t("labels.destination")), escape(t("labels.recipient")), escape(t("labels.safeguard"))], rows)
+
+
+def retention(p: _Page) -> str:
+    t = p.locale
+    rows = [[p.inline(rule["data"]) if "data" in rule else escape(t("labels.all_data")), p.inline(rule["period"])]
+            for rule in p.data["retention"]]
+    return _table([escape(t("labels.retention_data")), escape(t("labels.retention_period"))], rows)
+
+
+def security(p: _Page) -> str:
+    t, pairs = p.locale, []
+    for key in ("manual", "electronic"):
+        value = p.data["security"][key]
+        pairs.append((t("labels." + key), escape(t("none." + key)) if value == "none" else p.text(value)))
+    return _fields(pairs)
+
+
+def automated_decisions(p: _Page) -> str:
+    value, t = p.data["automated_decisions"], p.locale
+    if value == "none":
+        return _none(p, "automated_decisions")
+    return _fields([(t("labels.logic"), p.text(value["logic"])),
+                    (t("labels.consequences"), p.text(value["consequences"]))])
+
+
+def rights(p: _Page) -> str:
+    t = p.locale
+    own = p.data.get("rights", {})
+    pairs = [(t(f"rights.{key}.title"), _tag("p", escape(t(f"rights.{key}.text"))))
+             for key in applicable_rights(p.data)]
+    out = [_tag("p", escape(t("rights.intro"))), _fields(pairs)]
+    out += [p.text(extra) for extra in own.get("additional", [])]
+    how = p.text(own["how_to_exercise"]) if "how_to_exercise" in own else _tag("p", escape(t("rights.default_how_to_exercise")))
+    out.append(_tag("p", f"<strong>{escape(t('labels.how_to_exercise'))}</strong>") + how)
+    return "".join(out)
+
+
+def complaint(p: _Page) -> str:
+    t = p.locale
+    authority = p.data.get("supervisory_authority") or t.get("complaint.authority")
+    return _tag("p", escape(t("complaint.text"))) + _contact_fields(p, authority)
+
+
+def versions(p: _Page) -> str:
+    t = p.locale
+    rows = [[f'<time datetime="{v["date"]}">{escape(t.date(v["date"]))}</time>', p.inline(v["summary"])]
+            for v in p.data["versions"]]
+    return _tag("p", escape(t("versions.intro"))) + _table([escape(t("labels.date")), escape(t("labels.change"))], rows)
+
+
+_RENDERERS = {name: globals()[name] for name in SECTION_ORDER}
+
+
+def render_notice(register: Register, locale: Locale, index_url: str) -> str:
+    """The notice page of one register in one language, as Markdown."""
+    p = _Page(register, locale)
+    t = locale
+    name = register.data["name"][locale.code]
+    created, updated = register.data["created"], register.last_updated
+    lines = [
+        f"# {escape_markdown_line(t('notice.title', name=name))}",
+        "",
+        '<p class="notice-dates">'
+        f'{escape(t("notice.drawn_up"))} <time datetime="{created}">{escape(t.date(created))}</time> · '
+        f'{escape(t("notice.last_updated"))} <time datetime="{updated}">{escape(t.date(updated))}</time></p>',
+        "",
+        _tag("p", escape(t("notice.intro", name=name))),
+        "",
+    ]
+    for number, section in enumerate(SECTION_ORDER, start=1):
+        heading = escape_markdown_line(f"{number}. {t('sections.' + section)}")
+        lines += [f"## {heading} {{#{section.replace('_', '-')}}}", "", _tag("div", _RENDERERS[section](p), "notice-section"), ""]
+    lines += [f'<p class="notice-back"><a href="{escape(index_url)}">{escape(t("index.title"))}</a></p>', ""]
+    return "\n".join(lines)
+
+
+def render_index(catalogue: Catalogue, locale: Locale, notice_url: Callable[[str], str]) -> str:
+    """The list of all notices in one language, as Markdown."""
+    t, lang = locale, locale.code
+    rows = []
+    for register in catalogue.registers:
+        name = escape(register.data["name"][lang])
+        purposes_html = _list([to_inline_html(purpose[lang]) for purpose in register.data["purposes"]])
+        updated = register.last_updated
+        rows.append([f'<a href="{escape(notice_url(register.id))}">{name}</a>', purposes_html,
+                     f'<time datetime="{updated}">{escape(t.date(updated))}</time>'])
+    table = _table([escape(t("index.register")), escape(t("index.purposes")), escape(t("index.last_updated"))], rows)
+    return "\n".join([f"# {escape_markdown_line(t('index.title'))}", "", _tag("p", escape(t("index.intro"))), "",
+                      _tag("div", table, "notice-index"), ""])

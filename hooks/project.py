@@ -1,0 +1,66 @@
+"""One place that loads everything a build needs: the registers, validated,
+and the standard texts of every language. The MkDocs glue and the
+command-line tools both start here."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .languages import Languages
+from .locales import Locale, load_locales
+from .problems import Problem, ProblemsFound
+from .registers import Catalogue, load_catalogue
+
+REGISTERS_DIR = "registers"
+
+
+@dataclass
+class Project:
+    catalogue: Catalogue
+    locales: dict  # language code -> Locale
+
+    @property
+    def languages(self) -> Languages:
+        return self.catalogue.languages
+
+
+def load_project(root: Path, languages: Languages) -> Project:
+    """Load and validate; raises ProblemsFound with every problem at once."""
+    problems: list[Problem] = []
+    catalogue = locales = None
+    try:
+        locales = load_locales(languages.built)
+    except ProblemsFound as found:
+        problems += found.problems
+    try:
+        catalogue = load_catalogue(root / REGISTERS_DIR, languages, root)
+    except ProblemsFound as found:
+        problems += found.problems
+    if problems:
+        raise ProblemsFound(problems)
+    return Project(catalogue, locales)
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without MkDocs: tags such as !!python/name or !ENV are
+    kept as plain values, since only the language settings matter here."""
+
+
+# Standard tags keep their own constructors; any other tag matches this prefix.
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def languages_from_mkdocs_yml(config_file: Path) -> Languages:
+    """The site's languages as configured for mkdocs-static-i18n in mkdocs.yml."""
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise ProblemsFound([Problem(config_file.name, 0, "", f"cannot read the site configuration: {error}")])
+    for plugin in config.get("plugins") or []:
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            return Languages.from_i18n_entries((plugin["i18n"] or {}).get("languages") or [])
+    theme = config.get("theme") or {}
+    language = theme.get("language", "fi") if isinstance(theme, dict) else "fi"
+    return Languages(language, (language,), (language,))

@@ -1,0 +1,150 @@
+"""Find, read and validate every file in `registers/`, and merge the shared
+organisation defaults into each register. Everything is checked before
+anything is rendered, and all problems are reported at once."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import rules, schema_check
+from .languages import Languages
+from .problems import Problem, ProblemsFound
+from .yaml_source import Document, decode, parse
+
+REGISTER_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+YAML_SUFFIXES = (".yml", ".yaml")
+# Shared files (name starts with `_`) and the schema each follows.
+SHARED_FILES = {"_organisation": "organisation"}
+# Documentation may live beside the data; anything else is a mistake.
+IGNORED_SUFFIXES = (".md", ".txt")
+# Items a register may take from the organisation defaults.
+INHERITED = ("controller", "data_protection_officer", "contacts", "rights", "supervisory_authority")
+MERGED_MAPPINGS = ("controller", "rights")  # merged key by key; the others are replaced whole
+
+
+@dataclass
+class Register:
+    id: str
+    file: str
+    data: dict  # the register merged with the organisation defaults
+    document: Document  # the register file as written, with lines
+    sources: dict = field(default_factory=dict)  # top-level item -> file it came from
+
+    @property
+    def versions(self) -> list:
+        return self.data["versions"]
+
+    @property
+    def last_updated(self) -> str:
+        return self.data["versions"][0]["date"]
+
+
+@dataclass
+class Catalogue:
+    languages: Languages
+    registers: list  # of Register, sorted by id
+    organisation: Document | None
+    shared: dict = field(default_factory=dict)  # stem -> Document of other shared files
+
+
+def display_path(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_document(path: Path, shown_as: str) -> tuple[Document | None, list[Problem]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(shown_as, 0, "", f"cannot read the file: {error.strerror}")]
+    text, problems = decode(raw, shown_as)
+    if text is None:
+        return None, problems
+    return parse(text, shown_as)
+
+
+def load_catalogue(registers_dir: Path, languages: Languages, root: Path | None = None) -> Catalogue:
+    """Load and validate every file in `registers_dir`. Raises ProblemsFound."""
+    root = root or registers_dir.parent
+    problems: list[Problem] = []
+    if not registers_dir.is_dir():
+        raise ProblemsFound([Problem(display_path(registers_dir, root), 0, "",
+                                     "the registers folder does not exist; create it with one YAML file per register")])
+    shared: dict[str, Document] = {}
+    documents: dict[str, list[tuple[Path, Document]]] = {}
+    for path in sorted(registers_dir.iterdir()):
+        shown = display_path(path, root)
+        if path.name.startswith(".") or path.suffix in IGNORED_SUFFIXES or path.is_dir():
+            continue
+        if path.suffix not in YAML_SUFFIXES:
+            problems.append(Problem(shown, 0, "", "only YAML files (.yml) belong in the registers folder; "
+                                                  "move or remove this file"))
+            continue
+        stem = path.stem
+        if stem.startswith("_"):
+            if stem not in SHARED_FILES:
+                known = ", ".join(f"{name}.yml" for name in SHARED_FILES)
+                problems.append(Problem(shown, 0, "", f"unknown shared file; shared files are: {known}"))
+                continue
+        elif not REGISTER_ID.match(stem):
+            problems.append(Problem(shown, 0, "", "the file name is the register id and may contain only lowercase "
+                                                  "letters a-z, digits and single hyphens, e.g. customer-register.yml"))
+            continue
+        document, found = read_document(path, shown)
+        problems += found
+        if document is None:
+            continue
+        if not isinstance(document.data, dict):
+            problems.append(Problem(shown, 1, "", "the file must be a mapping of items such as `name:` and `purposes:`"))
+            continue
+        if stem.startswith("_"):
+            shared[stem] = document
+        else:
+            documents.setdefault(stem, []).append((path, document))
+
+    for stem, found in documents.items():
+        if len(found) > 1:
+            names = " and ".join(display_path(p, root) for p, _ in found)
+            problems += [Problem(doc.file, 0, "", f"two registers have the id '{stem}' ({names}); rename or remove one")
+                         for _, doc in found]
+
+    organisation = shared.get("_organisation")
+    if organisation is not None:
+        problems += schema_check.check(organisation, "organisation", languages.known, languages.built)
+        problems += rules.check_organisation(organisation)
+
+    registers = []
+    for stem, found in sorted(documents.items()):
+        if len(found) > 1:
+            continue
+        _, document = found[0]
+        problems += schema_check.check(document, "register", languages.known, languages.built)
+        problems += rules.check_register(document)
+        register = _merge(stem, document, organisation)
+        problems += rules.check_merged(register.data, register.sources, document, organisation)
+        registers.append(register)
+
+    if problems:
+        raise ProblemsFound(problems)
+    return Catalogue(languages, registers, organisation,
+                     {stem: doc for stem, doc in shared.items() if stem != "_organisation"})
+
+
+def _merge(stem: str, document: Document, organisation: Document | None) -> Register:
+    own = document.data
+    defaults = organisation.data if organisation is not None and isinstance(organisation.data, dict) else {}
+    data = dict(own)
+    sources = {key: document.file for key in own}
+    for key in INHERITED:
+        base = defaults.get(key)
+        if base is None:
+            continue
+        if key not in own:
+            data[key] = base
+            sources[key] = organisation.file
+        elif key in MERGED_MAPPINGS and isinstance(base, dict) and isinstance(own[key], dict):
+            data[key] = {**base, **own[key]}
+    return Register(stem, document.file, data, document, sources)

@@ -1,0 +1,152 @@
+"""Checks the schema cannot express: rules between items, dates, business IDs
+and links. Each function returns problems and never raises, so that it can
+run on data that failed the schema too (it skips what is not well-formed)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .problems import Problem, field_path
+from .yaml_source import Document
+
+ALLOWED_LINK_SCHEMES = ("https", "http", "mailto", "tel")
+# [text](target) and <scheme:...> autolinks; the target's scheme is what matters.
+_LINK_TARGET = re.compile(r"\]\(\s*<?\s*([^)\s>]*)|<([a-zA-Z][a-zA-Z0-9+.\-]*:[^>\s]*)>")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+# Controller items a notice must give (GDPR Art. 13(1)(a) and the Finnish practice).
+CONTROLLER_REQUIRED = ("name", "business_id", "address", "phone", "email")
+
+
+def _problem(document: Document, path: tuple, message: str) -> Problem:
+    return Problem(document.file, document.line_of(path), field_path(path), message)
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def business_id_valid(value: str) -> bool:
+    """Finnish business ID (Y-tunnus) check digit: weights 7,9,10,5,8,4,2, mod 11."""
+    if not re.fullmatch(r"\d{7}-\d", value):
+        return False
+    total = sum(int(d) * w for d, w in zip(value[:7], (7, 9, 10, 5, 8, 4, 2)))
+    remainder = total % 11
+    if remainder == 1:
+        return False
+    return int(value[-1]) == (0 if remainder == 0 else 11 - remainder)
+
+
+def check_organisation(document: Document) -> list[Problem]:
+    data = document.data if isinstance(document.data, dict) else {}
+    return _check_business_id(document, data) + _check_links(document, data, ())
+
+
+def check_register(document: Document) -> list[Problem]:
+    data = document.data if isinstance(document.data, dict) else {}
+    return (_check_legal_bases(document, data) + _check_dates(document, data)
+            + _check_business_id(document, data) + _check_links(document, data, ()))
+
+
+def check_merged(data: dict, sources: dict, document: Document, organisation: Document | None) -> list[Problem]:
+    """Items every notice needs, which may come from the register or the organisation defaults."""
+    problems = []
+    controller = data.get("controller")
+    if not isinstance(controller, dict):
+        problems.append(_problem(document, ("controller",), "'controller' is missing: give it in "
+                                               "registers/_organisation.yml (shared by all registers) or in this file"))
+    else:
+        missing = [key for key in CONTROLLER_REQUIRED if key not in controller]
+        if missing:
+            where = organisation if sources.get("controller") != document.file and organisation else document
+            problems.append(_problem(where, ("controller",), f"the controller's {', '.join(missing)} "
+                                                             f"{'is' if len(missing) == 1 else 'are'} missing; "
+                                                             "a notice must give the controller's name, business ID, "
+                                                             "postal address, phone and email"))
+    for key, what in (("data_protection_officer", "the data protection officer, or `none`"),
+                      ("contacts", "the contact persons for the register")):
+        if key not in data:
+            problems.append(_problem(document, (key,), f"'{key}' is missing: give {what} in "
+                                                   "registers/_organisation.yml or in this file"))
+    return problems
+
+
+def _check_legal_bases(document: Document, data: dict) -> list[Problem]:
+    problems = []
+    bases = data.get("legal_bases")
+    if not isinstance(bases, list):
+        return problems
+    seen = {}
+    for i, entry in enumerate(bases):
+        if not isinstance(entry, dict):
+            continue
+        code = entry.get("basis")
+        path = ("legal_bases", i)
+        if code == "f" and "legitimate_interest" not in entry:
+            problems.append(_problem(document, path + ("legitimate_interest",),
+                                     "basis f (legitimate interests) needs `legitimate_interest`: "
+                                     "describe the interest the controller or a third party pursues"))
+        if code != "f" and "legitimate_interest" in entry:
+            problems.append(_problem(document, path + ("legitimate_interest",),
+                                     f"`legitimate_interest` belongs to basis f only, not to basis {code}"))
+        if "law" in entry and code not in ("c", "e"):
+            problems.append(_problem(document, path + ("law",),
+                                     f"`law` belongs to bases c (legal obligation) and e (public task), not to basis {code}"))
+        if isinstance(code, str) and code in seen:
+            problems.append(_problem(document, path + ("basis",),
+                                     f"basis {code} is already listed as legal basis {seen[code] + 1}; "
+                                     "describe both uses in one entry"))
+        seen.setdefault(code, i)
+    return problems
+
+
+def _check_dates(document: Document, data: dict) -> list[Problem]:
+    problems = []
+    created = _date(data.get("created"))
+    versions = data.get("versions")
+    if not isinstance(versions, list):
+        return problems
+    dated = [(i, _date(v.get("date"))) for i, v in enumerate(versions) if isinstance(v, dict)]
+    dated = [(i, d) for i, d in dated if d is not None]
+    for (i, newer), (j, older) in zip(dated, dated[1:]):
+        if older > newer:
+            problems.append(_problem(document, ("versions", j, "date"),
+                                     f"versions are out of order: {older.isoformat()} is newer than the version "
+                                     f"above it ({newer.isoformat()}); list versions newest first"))
+    if created is not None:
+        for i, day in dated:
+            if day < created:
+                problems.append(_problem(document, ("versions", i, "date"),
+                                         f"this version ({day.isoformat()}) is older than `created` "
+                                         f"({created.isoformat()}); the notice cannot change before it was drawn up"))
+    return problems
+
+
+def _check_business_id(document: Document, data: dict) -> list[Problem]:
+    controller = data.get("controller")
+    value = controller.get("business_id") if isinstance(controller, dict) else None
+    if isinstance(value, str) and re.fullmatch(r"\d{7}-\d", value) and not business_id_valid(value):
+        return [_problem(document, ("controller", "business_id"),
+                         f"'{value}' is not a valid business ID (Y-tunnus): its check digit does not match; "
+                         "copy it from the Finnish Trade Register (ytj.fi)")]
+    return []
+
+
+def _check_links(document: Document, value, path: tuple) -> list[Problem]:
+    """Only web, email and phone links: a `javascript:` link in a notice would run code."""
+    if isinstance(value, dict):
+        return [p for key, sub in value.items() for p in _check_links(document, sub, path + (key,))]
+    if isinstance(value, list):
+        return [p for i, sub in enumerate(value) for p in _check_links(document, sub, path + (i,))]
+    if not isinstance(value, str):
+        return []
+    problems = []
+    for match in _LINK_TARGET.finditer(value):
+        target = (match.group(1) or match.group(2) or "").strip()
+        scheme = _SCHEME.match(target)
+        if scheme and scheme.group(1).lower() not in ALLOWED_LINK_SCHEMES:
+            problems.append(_problem(document, path, f"the link '{target[:40]}' is not allowed; links must start "
+                                                     "with https:, http:, mailto: or tel:"))
+    return problems

@@ -1,0 +1,121 @@
+"""Render author text (light Markdown) to HTML that cannot run code or break
+the page around it.
+
+Python-Markdown passes raw HTML through, so author text is converted here, by a
+converter that knows only paragraphs, lists, emphasis, code spans and links,
+and the page receives finished, escaped HTML. Markup the converter does not
+know stays visible as text.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+import markdown
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+
+ALLOWED_SCHEMES = ("https", "http", "mailto", "tel")
+
+_BLOCK_PROCESSORS_OFF = ("hashheader", "setextheader", "hr", "code", "quote", "reference")
+_INLINE_PATTERNS_OFF = ("html", "entity", "reference", "image_link", "image_reference",
+                        "short_reference", "short_image_ref")
+_PREPROCESSORS_OFF = ("html_block",)
+# Bidirectional overrides can make text read differently from what it is.
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), None)
+
+
+def link_allowed(href: str) -> bool:
+    """Judge a link as a browser reads it: entities decoded, and the white space
+    and control characters browsers ignore in a scheme removed."""
+    seen = re.sub(r"[\x00-\x20]", "", html.unescape(href))
+    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):", seen)
+    if scheme is None:
+        return re.match(r"^[/\\]{2}", seen) is None  # relative, but not to another host
+    return scheme.group(1).lower() in ALLOWED_SCHEMES
+
+
+def _attribute(value: str) -> str:
+    # The serializer keeps anything that looks like an entity; encode every `&`
+    # so the browser reads exactly the value that was checked.
+    return clean(html.unescape(value)).replace("&", "&amp;")
+
+
+class _LinkGuard(Treeprocessor):
+    """Drop links whose target is not an allowed scheme; keep their text."""
+
+    def run(self, root):
+        for link in root.iter("a"):
+            href = link.get("href", "")
+            if not link_allowed(href):
+                link.tag = "span"
+                link.attrib.clear()
+                continue
+            link.set("href", _attribute(href))
+            if link.get("title") is not None:
+                link.set("title", _attribute(link.get("title")))
+            if re.match(r"^\s*https?:", html.unescape(href)):
+                link.set("rel", "noopener")
+
+
+class _Ampersand(InlineProcessor):
+    """A bare `&` is text, never the start of an entity the author could use to
+    smuggle characters (e.g. `&#x202E;`) past the checks."""
+
+    def handleMatch(self, m, data):
+        return AtomicString("&amp;"), m.start(0), m.end(0)
+
+
+def _converter() -> markdown.Markdown:
+    md = markdown.Markdown(extensions=[], output_format="html")
+    for name in _PREPROCESSORS_OFF:
+        md.preprocessors.deregister(name, strict=False)
+    for name in _BLOCK_PROCESSORS_OFF:
+        md.parser.blockprocessors.deregister(name, strict=False)
+    for name in _INLINE_PATTERNS_OFF:
+        md.inlinePatterns.deregister(name, strict=False)
+    md.inlinePatterns.register(_Ampersand("&", md), "ampersand", 5)
+    md.treeprocessors.register(_LinkGuard(md), "link_guard", 1)
+    return md
+
+
+_md = None
+
+
+def clean(text: str) -> str:
+    """Normalise author text: NFC, no direction overrides, no control characters."""
+    text = unicodedata.normalize("NFC", text).translate(_BIDI_CONTROLS)
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+
+
+def to_html(text: str) -> str:
+    """Block HTML (paragraphs, lists) from author Markdown."""
+    global _md
+    if _md is None:
+        _md = _converter()
+    _md.reset()
+    return _md.convert(clean(text)).strip()
+
+
+def to_inline_html(text: str) -> str:
+    """Like to_html, but a single paragraph comes without its <p>."""
+    rendered = to_html(text)
+    if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
+        return rendered[3:-4]
+    return rendered
+
+
+def escape(text: str) -> str:
+    """Plain text (names, addresses) as HTML text."""
+    return html.escape(clean(text), quote=True)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+def escape_markdown_line(text: str) -> str:
+    """Plain text for a Markdown heading or link text: one line, nothing interpreted."""
+    one_line = " ".join(clean(text).split())
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))

@@ -1,0 +1,117 @@
+"""Test harness: real site projects in temporary folders, built by the real
+`mkdocs` command, with the HTML read back."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+sys.path.insert(0, str(REPO))
+
+
+def run_env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    env.pop("NOTICES_DEBUG", None)
+    return env
+
+
+@dataclass
+class SiteProject:
+    """A site project like the repository's own: mkdocs.yml, docs/, overrides/,
+    registers/, with the hooks taken from this repository."""
+
+    root: Path
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    @property
+    def registers(self) -> Path:
+        return self.root / "registers"
+
+    def run(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, *args], cwd=self.root, env=run_env(),
+                              capture_output=True, text=True, timeout=600)
+
+    def build(self, *args: str) -> subprocess.CompletedProcess:
+        return self.run("-m", "mkdocs", "build", "--strict", *args)
+
+    def check(self) -> subprocess.CompletedProcess:
+        return self.run("-m", "hooks", "check", "-f", "mkdocs.yml")
+
+    def html(self, path: str) -> BeautifulSoup:
+        return BeautifulSoup((self.site / path).read_text(encoding="utf-8"), "html.parser")
+
+    def write_register(self, name: str, text: str) -> Path:
+        path = self.registers / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def config(self) -> dict:
+        return yaml.safe_load((self.root / "mkdocs.yml").read_text(encoding="utf-8"))
+
+    def write_config(self, config: dict) -> None:
+        (self.root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+                                              encoding="utf-8")
+
+    def set_languages(self, languages: list[dict]) -> None:
+        config = self.config()
+        for plugin in config["plugins"]:
+            if isinstance(plugin, dict) and "i18n" in plugin:
+                plugin["i18n"]["languages"] = languages
+            if isinstance(plugin, dict) and "search" in plugin:
+                plugin["search"]["lang"] = [l["locale"] for l in languages if l.get("build", True)]
+        self.write_config(config)
+
+
+def make_project(destination: Path, registers: Path | None = REPO / "registers") -> SiteProject:
+    destination.mkdir(parents=True, exist_ok=True)
+    for folder in ("docs", "overrides"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, destination / folder)
+    if registers is not None:
+        shutil.copytree(registers, destination / "registers")
+    else:
+        (destination / "registers").mkdir()
+    # The hooks are this repository's own, exactly as a site project uses them.
+    (destination / "hooks").symlink_to(REPO / "hooks", target_is_directory=True)
+    shutil.copy(REPO / "mkdocs.yml", destination / "mkdocs.yml")
+    return SiteProject(destination)
+
+
+def tree_digest(folder: Path) -> dict:
+    """Every file under `folder` with the hash of its content."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path) -> SiteProject:
+    """A copy of the repository's example site."""
+    return make_project(tmp_path / "site-project")
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory) -> SiteProject:
+    """The repository's example site, built once per test module."""
+    built = make_project(tmp_path_factory.mktemp("example") / "site-project")
+    result = built.build()
+    assert result.returncode == 0, result.stderr
+    return built
+
+
+def register_files(folder: Path = REPO / "registers") -> list[Path]:
+    return sorted(p for p in folder.glob("*.yml") if not p.name.startswith("_"))
