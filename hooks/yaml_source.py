@@ -14,6 +14,7 @@ from .problems import Problem, field_path
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+MAP_TAG, SEQ_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 MAX_NODES = 100_000  # far above any real register; bounds alias expansion by count
 MAX_BYTES = 1_000_000
 
@@ -97,6 +98,10 @@ def _build(node, path, loader, document, problems, count):
     if count[0] > MAX_NODES:
         raise _TooLarge
     document.lines[path] = node.start_mark.line + 1
+    if not isinstance(node, yaml.ScalarNode) and node.tag not in (MAP_TAG, SEQ_TAG):
+        problems.append(Problem(document.file, node.start_mark.line + 1, field_path(path),
+                                f"the YAML tag {node.tag} is not allowed; write plain data"))
+        return None
     if isinstance(node, yaml.MappingNode):
         return _build_mapping(node, path, loader, document, problems, count)
     if isinstance(node, yaml.SequenceNode):
