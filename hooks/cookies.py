@@ -150,7 +150,10 @@ class SiteSettings:
                    config.get("repo_url"), _read_lines(path, file) if path else None)
 
     def line(self, path: tuple) -> int:
-        return self.lines.line_of(path) if self.lines is not None else 0
+        """The line of the setting's key (a mapping's value may start lines later)."""
+        if self.lines is None:
+            return 0
+        return self.lines.key_lines.get(tuple(path)) or self.lines.line_of(path)
 
     def problem(self, path: tuple, message: str) -> Problem:
         return Problem(self.file, self.line(path), field_path(path), message)
@@ -325,15 +328,11 @@ def consent_settings(inventory: Inventory, locale: Locale, site: SiteSettings, c
 
 # ---------------------------------------------------------------- what a browser holds
 
-def undisclosed(found: Iterable[tuple[str, str]], inventory_or_disclosed) -> list[tuple[str, str]]:
+def undisclosed(found: Iterable[tuple[str, str]], disclosed: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """The (type, name) pairs a browser holds that the disclosure does not list.
     `found` names are as the browser reports them; the theme's keys carry the
     site's path (`/.__consent`), which is not part of the disclosed name.
-    The disclosure is an Inventory or (type, name) pairs read from the cookie notice."""
-    if isinstance(inventory_or_disclosed, Inventory):
-        disclosed = [(item["type"], item["name"]) for item in inventory_or_disclosed.items]
-    else:
-        disclosed = list(inventory_or_disclosed)
+    `disclosed`: (type, name) pairs as listed, e.g. read from the cookie notice."""
     patterns = [(storage_type, name_pattern(name)) for storage_type, name in disclosed]
     missing = []
     for storage_type, key in found:
