@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import copy
 import sys
-from urllib.parse import urlsplit
 from pathlib import Path
+from urllib.parse import urlsplit
 
 # MkDocs puts only this file's folder on sys.path, and only while it runs:
 # import the package by its full name now.
