@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 
 from .problems import ProblemsFound
-from .project import languages_from_mkdocs_yml, load_project
+from .project import languages_from_mkdocs_yml, load_project, site_from_mkdocs_yml
 
 
 def check(config_file: Path) -> int:
     root = config_file.resolve().parent
     languages = languages_from_mkdocs_yml(config_file)
-    project = load_project(root, languages)
+    project = load_project(root, languages, site_from_mkdocs_yml(config_file))
     count = len(project.catalogue.registers)
     print(f"{count} register{'s' if count != 1 else ''} checked in {', '.join(languages.built)}: no problems.")
     return 0

@@ -21,15 +21,27 @@ SECTION_ORDER = (
     "provision", "data_subjects", "data_categories", "special_categories", "sources", "recipients",
     "transfers", "retention", "security", "automated_decisions", "rights", "complaint", "versions",
 )
+# A register that covers website visitors (`website_visitors: true`) also gets
+# a section on cookies and web analytics, after this one.
+COOKIES_AFTER = "automated_decisions"
+
+
+def notice_sections(data: dict) -> tuple:
+    """The sections of one notice, in order."""
+    sections = list(SECTION_ORDER)
+    if data.get("website_visitors") is True:
+        sections.insert(sections.index(COOKIES_AFTER) + 1, "cookies")
+    return tuple(sections)
 
 
 class _Page:
     """What one section renderer needs: the register's data and the language."""
 
-    def __init__(self, register: Register, locale: Locale):
+    def __init__(self, register: Register, locale: Locale, cookies_url: str | None = None):
         self.data = register.data
         self.locale = locale
         self.lang = locale.code
+        self.cookies_url = cookies_url
 
     def text(self, value) -> str:
         """Author text (a per-language mapping) as block HTML."""
@@ -265,12 +277,18 @@ def versions(p: _Page) -> str:
     return _tag("p", escape(t("versions.intro"))) + _table([escape(t("labels.date")), escape(t("labels.change"))], rows)
 
 
-_RENDERERS = {name: globals()[name] for name in SECTION_ORDER}
+def cookies(p: _Page) -> str:
+    t = p.locale
+    link = f'<a href="{escape(p.cookies_url or "")}">{escape(t("cookies.notice_section.link"))}</a>'
+    return _tag("p", escape(t("cookies.notice_section.text"))) + _tag("p", link)
 
 
-def render_notice(register: Register, locale: Locale, index_url: str) -> str:
+_RENDERERS = {name: globals()[name] for name in SECTION_ORDER + ("cookies",)}
+
+
+def render_notice(register: Register, locale: Locale, index_url: str, cookies_url: str | None = None) -> str:
     """The notice page of one register in one language, as Markdown."""
-    p = _Page(register, locale)
+    p = _Page(register, locale, cookies_url)
     t = locale
     name = register.data["name"][locale.code]
     created, updated = register.data["created"], register.last_updated
@@ -284,7 +302,7 @@ def render_notice(register: Register, locale: Locale, index_url: str) -> str:
         _tag("p", escape(t("notice.intro", name=name))),
         "",
     ]
-    for number, section in enumerate(SECTION_ORDER, start=1):
+    for number, section in enumerate(notice_sections(register.data), start=1):
         heading = escape_markdown_line(f"{number}. {t('sections.' + section)}")
         lines += [f"## {heading} {{#{section.replace('_', '-')}}}", "", _tag("div", _RENDERERS[section](p), "notice-section"), ""]
     lines += [f'<p class="notice-back"><a href="{escape(index_url)}">{escape(t("index.title"))}</a></p>', ""]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from .cookies import INVENTORY, Inventory, SiteSettings, check_site
 from .languages import Languages
 from .locales import Locale, load_locales
 from .problems import Problem, ProblemsFound
@@ -20,14 +21,16 @@ REGISTERS_DIR = "registers"
 class Project:
     catalogue: Catalogue
     locales: dict  # language code -> Locale
+    inventory: Inventory | None = None  # registers/_cookies.yml, if the site has one
 
     @property
     def languages(self) -> Languages:
         return self.catalogue.languages
 
 
-def load_project(root: Path, languages: Languages) -> Project:
-    """Load and validate; raises ProblemsFound with every problem at once."""
+def load_project(root: Path, languages: Languages, site: SiteSettings | None = None) -> Project:
+    """Load and validate; raises ProblemsFound with every problem at once.
+    With `site`, the site configuration is checked against the cookie inventory too."""
     problems: list[Problem] = []
     catalogue = locales = None
     try:
@@ -38,9 +41,15 @@ def load_project(root: Path, languages: Languages) -> Project:
         catalogue = load_catalogue(root / REGISTERS_DIR, languages, root)
     except ProblemsFound as found:
         problems += found.problems
+    inventory = None
+    if catalogue is not None:
+        document = catalogue.shared.get(INVENTORY)
+        inventory = Inventory(document) if document is not None else None
+        if site is not None:
+            problems += check_site(inventory, site)
     if problems:
         raise ProblemsFound(problems)
-    return Project(catalogue, locales)
+    return Project(catalogue, locales, inventory)
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -52,12 +61,22 @@ class _ConfigLoader(yaml.SafeLoader):
 _ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def languages_from_mkdocs_yml(config_file: Path) -> Languages:
-    """The site's languages as configured for mkdocs-static-i18n in mkdocs.yml."""
+def _read_mkdocs_yml(config_file: Path) -> dict:
     try:
         config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
     except (OSError, yaml.YAMLError) as error:
         raise ProblemsFound([Problem(config_file.name, 0, "", f"cannot read the site configuration: {error}")])
+    return config if isinstance(config, dict) else {}
+
+
+def site_from_mkdocs_yml(config_file: Path) -> SiteSettings:
+    """Analytics, consent and theme settings as written in mkdocs.yml."""
+    return SiteSettings.from_config(_read_mkdocs_yml(config_file), config_file.name, config_file)
+
+
+def languages_from_mkdocs_yml(config_file: Path) -> Languages:
+    """The site's languages as configured for mkdocs-static-i18n in mkdocs.yml."""
+    config = _read_mkdocs_yml(config_file)
     for plugin in config.get("plugins") or []:
         if isinstance(plugin, dict) and "i18n" in plugin:
             return Languages.from_i18n_entries((plugin["i18n"] or {}).get("languages") or [])

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import rules, schema_check
+from . import cookies, rules, schema_check
 from .languages import Languages
 from .problems import Problem, ProblemsFound
 from .yaml_source import Document, decode, parse
@@ -15,7 +15,7 @@ from .yaml_source import Document, decode, parse
 REGISTER_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YAML_SUFFIXES = (".yml", ".yaml")
 # Shared files (name starts with `_`) and the schema each follows.
-SHARED_FILES = {"_organisation": "organisation"}
+SHARED_FILES = {"_organisation": "organisation", cookies.INVENTORY: "cookies"}
 # Documentation may live beside the data; anything else is a mistake.
 IGNORED_SUFFIXES = (".md", ".txt")
 # Items a register may take from the organisation defaults.
@@ -115,6 +115,10 @@ def load_catalogue(registers_dir: Path, languages: Languages, root: Path | None 
     if organisation is not None:
         problems += schema_check.check(organisation, "organisation", languages.known, languages.built)
         problems += rules.check_organisation(organisation)
+    inventory = shared.get(cookies.INVENTORY)
+    if inventory is not None:
+        problems += schema_check.check(inventory, "cookies", languages.known, languages.built)
+        problems += cookies.check_inventory(inventory) + rules.check_links(inventory)
 
     registers = []
     for stem, found in sorted(documents.items()):
@@ -126,6 +130,7 @@ def load_catalogue(registers_dir: Path, languages: Languages, root: Path | None 
         register = _merge(stem, document, organisation)
         problems += rules.check_merged(register.data, register.sources, document, organisation)
         registers.append(register)
+    problems += cookies.check_registers(inventory, registers)
 
     if problems:
         raise ProblemsFound(problems)

@@ -50,6 +50,11 @@ def check_register(document: Document) -> list[Problem]:
             + _check_business_id(document, data) + _check_links(document, data, ()))
 
 
+def check_links(document: Document) -> list[Problem]:
+    """Links in any shared file: only the schemes a notice may use."""
+    return _check_links(document, document.data, ())
+
+
 def check_merged(data: dict, sources: dict, document: Document, organisation: Document | None) -> list[Problem]:
     """Items every notice needs, which may come from the register or the organisation defaults."""
     problems = []

@@ -15,7 +15,8 @@ from .problems import Problem, field_path
 from .yaml_source import Document
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
-SCHEMA_FILES = {"register": "register.schema.json", "organisation": "organisation.schema.json"}
+SCHEMA_FILES = {"register": "register.schema.json", "organisation": "organisation.schema.json",
+                "cookies": "cookies.schema.json"}
 
 
 def _read(name: str) -> dict:
@@ -48,7 +49,7 @@ def validators(known_languages: tuple, required_languages: tuple) -> dict:
     text = register["$defs"]["text"]
     text["propertyNames"] = {"enum": list(known_languages)}
     text["required"] = list(required_languages)
-    schemas = {"register": register, "organisation": _read(SCHEMA_FILES["organisation"])}
+    schemas = {"register": register, **{kind: _read(name) for kind, name in SCHEMA_FILES.items() if kind != "register"}}
     for schema in schemas.values():
         _inherit_descriptions(schema)
     registry = Registry().with_resources(

@@ -3,19 +3,23 @@ mkdocs-static-i18n expects (`x.md` for the default language, `x.<lang>.md`
 for the others), and their Markdown."""
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 
+from .cookie_markdown import render_cookie_page
 from .notice_markdown import render_index, render_notice
 from .project import Project
 
 NOTICES_DIR = "notices"
+COOKIES_PAGE = "cookies"  # the cookie notice: cookies/ and en/cookies/
 
 
 @dataclass(frozen=True)
 class GeneratedPage:
     src_uri: str
     language: str
-    register_id: str | None = None  # None: the index of all notices
+    register_id: str | None = None  # None: the index of all notices (unless `cookies`)
+    cookies: bool = False  # the cookie notice
 
 
 def plan_pages(project: Project) -> dict[str, GeneratedPage]:
@@ -28,14 +32,42 @@ def plan_pages(project: Project) -> dict[str, GeneratedPage]:
         for register in project.catalogue.registers:
             page = GeneratedPage(f"{NOTICES_DIR}/{register.id}{suffix}.md", language, register.id)
             pages[page.src_uri] = page
+        if project.inventory is not None:
+            page = GeneratedPage(f"{COOKIES_PAGE}{suffix}.md", language, cookies=True)
+            pages[page.src_uri] = page
     return pages
+
+
+def page_url(path: str, use_directory_urls: bool = True) -> str:
+    """The URL of a page (path without `.md`, within one language), as MkDocs makes it."""
+    if path == "index" or path.endswith("/index"):
+        folder = path[: -len("index")]
+        return folder if use_directory_urls else folder + "index.html"
+    return path + "/" if use_directory_urls else path + ".html"
+
+
+def relative_url(target: str, source: str) -> str:
+    """The link from the page at URL `source` to the page at URL `target`."""
+    here = source if source.endswith("/") else posixpath.dirname(source)
+    link = posixpath.relpath(target or ".", here or ".")
+    return link + "/" if target.endswith("/") and link != "." else ("./" if link == "." else link)
 
 
 def page_markdown(page: GeneratedPage, project: Project, use_directory_urls: bool = True) -> str:
     locale = project.locales[page.language]
+    if page.cookies:
+        here = page_url(COOKIES_PAGE, use_directory_urls)
+        visitors = [(r.data["name"][page.language],
+                     relative_url(page_url(f"{NOTICES_DIR}/{r.id}", use_directory_urls), here))
+                    for r in project.catalogue.registers if r.data.get("website_visitors") is True]
+        return render_cookie_page(project.inventory, locale, visitors, bool(project.inventory.consent_categories()))
     if page.register_id is None:
         def notice_url(register_id: str) -> str:
             return f"{register_id}/" if use_directory_urls else f"{register_id}.html"
         return render_index(project.catalogue, locale, notice_url)
     register = next(r for r in project.catalogue.registers if r.id == page.register_id)
-    return render_notice(register, locale, "../" if use_directory_urls else "index.html")
+    cookies_url = None
+    if project.inventory is not None:
+        cookies_url = relative_url(page_url(COOKIES_PAGE, use_directory_urls),
+                                   page_url(f"{NOTICES_DIR}/{register.id}", use_directory_urls))
+    return render_notice(register, locale, "../" if use_directory_urls else "index.html", cookies_url)
