@@ -54,7 +54,8 @@ def _items_table(items: list, locale: Locale) -> str:
         rows.append(f'<tr data-storage-type="{escape(item["type"])}" data-storage-name="{escape(item["name"])}">'
                     + "".join(_tag("td", cell) for cell in cells) + "</tr>")
     head = _tag("thead", _tag("tr", "".join(f'<th scope="col">{h}</th>' for h in headers)))
-    return f'<table class="cookie-table">{head}{_tag("tbody", "".join(rows))}</table>'
+    # The class sits on a wrapper: mkdocs-material styles only tables without one.
+    return _tag("div", f'<table>{head}{_tag("tbody", "".join(rows))}</table>', "cookie-table")
 
 
 def _transfers(service: dict, locale: Locale) -> str:
