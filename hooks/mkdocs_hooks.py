@@ -8,6 +8,8 @@ the start of each top-level build and reused by the language builds after it.
 """
 from __future__ import annotations
 
+import functools
+import os
 import sys
 from pathlib import Path
 
@@ -24,13 +26,14 @@ from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 from hooks.languages import Languages  # noqa: E402
 from hooks.problems import ProblemsFound  # noqa: E402
 from hooks.project import load_project  # noqa: E402
-from hooks.site_pages import page_markdown, plan_pages  # noqa: E402
+from hooks.site_pages import plan_pages, render_pages  # noqa: E402
 
 
 class _BuildState:
     project = None
     pages: dict = {}
-    markdown: dict = {}  # src_uri -> rendered Markdown, filled as pages are read
+    markdown: dict = {}  # src_uri -> rendered Markdown
+    dates: dict = {}  # src_uri -> ISO date the page last changed, from the data
 
 
 _state = _BuildState()
@@ -51,44 +54,92 @@ def _is_language_rebuild(config) -> bool:
     return bool(i18n is not None and getattr(i18n, "building", False))
 
 
+def _author_errors(event):
+    """Whatever goes wrong in an event reaches the author as a message and a
+    failed build, never as a traceback (NOTICES_DEBUG=1 shows it)."""
+    @functools.wraps(event)
+    def guarded(*args, **kwargs):
+        try:
+            return event(*args, **kwargs)
+        except ProblemsFound as found:
+            raise PluginError(found.report()) from None
+        except PluginError:
+            raise
+        except Exception as error:
+            if os.environ.get("NOTICES_DEBUG"):
+                raise
+            raise PluginError(f"internal error in the notice pages ({event.__name__}: {type(error).__name__}: "
+                              f"{error}); please report it (NOTICES_DEBUG=1 shows the details)") from None
+    return guarded
+
+
+@_author_errors
 def on_config(config):
     if _is_language_rebuild(config) and _state.project is not None:
         return config
-    _state.project, _state.pages, _state.markdown = None, {}, {}
+    _state.project, _state.pages, _state.markdown, _state.dates = None, {}, {}, {}
     if "attr_list" not in config.markdown_extensions:
         config.markdown_extensions.append("attr_list")  # section anchors: {#controller}
-    # Raised here, before MkDocs cleans the site directory: a failed build
-    # leaves the last good site as it was.
-    try:
-        _state.project = load_project(Path(config.config_file_path).resolve().parent, _languages(config))
-    except ProblemsFound as found:
-        raise PluginError(found.report()) from None
-    _state.pages = plan_pages(_state.project)
+    # Everything that can fail happens here, before MkDocs cleans the site
+    # directory: a failed build leaves the last good site as it was.
+    project = load_project(Path(config.config_file_path).resolve().parent, _languages(config))
+    pages = plan_pages(project)
+    for src_uri in pages:
+        if (Path(config.docs_dir) / src_uri).exists():
+            raise PluginError(_clash(src_uri))
+    _state.markdown = render_pages(project, pages, config.use_directory_urls)
+    _state.project, _state.pages = project, pages
+    _state.dates = {src_uri: _last_changed(project, page) for src_uri, page in pages.items()}
     return config
 
 
+def _clash(src_uri: str) -> str:
+    return f"docs/{src_uri} exists, but this page is generated from the registers; rename or remove the hand-written file"
+
+
+def _last_changed(project, page) -> str:
+    registers = [r for r in project.catalogue.registers if page.register_id in (None, r.id)]
+    return max((r.last_updated for r in registers), default="")
+
+
 @event_priority(50)  # before mkdocs-static-i18n (-100) sorts files by language
+@_author_errors
 def on_files(files, config):
     for src_uri in _state.pages:
         if files.get_file_from_path(src_uri) is not None:
-            raise PluginError(f"docs/{src_uri} exists, but this page is generated from the registers; "
-                              "rename or remove the hand-written file")
+            raise PluginError(_clash(src_uri))
         files.append(File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls,
                           inclusion=InclusionLevel.NOT_IN_NAV if "/index" not in src_uri else InclusionLevel.UNDEFINED))
     return files
 
 
+@_author_errors
 def on_nav(nav, config, files):
     # After mkdocs-static-i18n has re-created the File objects: give the
     # generated ones their content before MkDocs reads the pages.
     for file in files.documentation_pages():
-        page = _state.pages.get(file.src_uri)
-        if page is None:
-            continue
-        if file.src_uri not in _state.markdown:
-            _state.markdown[file.src_uri] = page_markdown(page, _state.project, config.use_directory_urls)
-        file.content_string = _state.markdown[file.src_uri]
+        if file.src_uri in _state.markdown:
+            file.content_string = _state.markdown[file.src_uri]
     return nav
+
+
+@_author_errors
+def on_pre_page(page, config, files):
+    # The sitemap's <lastmod>: the notice's own last update, not the day of the
+    # build, so that two builds of the same data are identical.
+    if _state.dates.get(page.file.src_uri):
+        page.update_date = _state.dates[page.file.src_uri]
+    return page
+
+
+@_author_errors
+def on_page_context(context, page, config, nav):
+    # mkdocs-material writes `page.title | striptags` into <title>, and striptags
+    # turns the escaped `&lt;script&gt;` of a register name back into markup.
+    # page.meta.title is written as it is: give it the escaped title.
+    if page.file.src_uri in _state.pages and page.title:
+        page.meta["title"] = page.title
+    return context
 
 
 def on_serve(server, config, builder):

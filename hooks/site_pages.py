@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .notice_markdown import render_index, render_notice
+from .problems import ProblemsFound, internal_error
 from .project import Project
 
 NOTICES_DIR = "notices"
@@ -39,3 +40,19 @@ def page_markdown(page: GeneratedPage, project: Project, use_directory_urls: boo
         return render_index(project.catalogue, locale, notice_url)
     register = next(r for r in project.catalogue.registers if r.id == page.register_id)
     return render_notice(register, locale, "../" if use_directory_urls else "index.html")
+
+
+def render_pages(project: Project, pages: dict, use_directory_urls: bool = True) -> dict[str, str]:
+    """The Markdown of every planned page, rendered before anything is written,
+    so a failure stops the build while the last good site is still in place.
+    Raises ProblemsFound naming the register whose page failed."""
+    rendered, problems = {}, []
+    for src_uri, page in pages.items():
+        try:
+            rendered[src_uri] = page_markdown(page, project, use_directory_urls)
+        except Exception as error:
+            file = next((r.file for r in project.catalogue.registers if r.id == page.register_id), "registers/")
+            problems.append(internal_error(file, f"rendering the {page.language} page {src_uri}", error))
+    if problems:
+        raise ProblemsFound(problems)
+    return rendered
