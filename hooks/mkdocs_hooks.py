@@ -37,6 +37,10 @@ class _BuildState:
 
 
 _state = _BuildState()
+# Set by on_serve. While serving, a rebuild with a broken register keeps the
+# last good notices and shows the problems in the terminal: a failed build
+# would leave `mkdocs serve` stuck, answering no request until it is fixed.
+_serving = False
 
 
 def _languages(config) -> Languages:
@@ -54,6 +58,17 @@ def _is_language_rebuild(config) -> bool:
     return bool(i18n is not None and getattr(i18n, "building", False))
 
 
+def _message(error: Exception) -> str:
+    if isinstance(error, ProblemsFound):
+        return error.report()
+    if isinstance(error, PluginError):
+        return str(error)
+    if os.environ.get("NOTICES_DEBUG"):
+        raise error
+    return (f"internal error in the notice pages ({type(error).__name__}: {error}); "
+            "please report it (NOTICES_DEBUG=1 shows the details)")
+
+
 def _author_errors(event):
     """Whatever goes wrong in an event reaches the author as a message and a
     failed build, never as a traceback (NOTICES_DEBUG=1 shows it)."""
@@ -61,36 +76,45 @@ def _author_errors(event):
     def guarded(*args, **kwargs):
         try:
             return event(*args, **kwargs)
-        except ProblemsFound as found:
-            raise PluginError(found.report()) from None
-        except PluginError:
-            raise
         except Exception as error:
-            if os.environ.get("NOTICES_DEBUG"):
+            if isinstance(error, PluginError):
                 raise
-            raise PluginError(f"internal error in the notice pages ({event.__name__}: {type(error).__name__}: "
-                              f"{error}); please report it (NOTICES_DEBUG=1 shows the details)") from None
+            message = _message(error).replace("internal error in the notice pages (",
+                                              f"internal error in the notice pages ({event.__name__}: ", 1)
+            raise PluginError(message) from None
     return guarded
 
 
 @_author_errors
 def on_config(config):
+    global _state
     if _is_language_rebuild(config) and _state.project is not None:
         return config
-    _state.project, _state.pages, _state.markdown, _state.dates = None, {}, {}, {}
     if "attr_list" not in config.markdown_extensions:
         config.markdown_extensions.append("attr_list")  # section anchors: {#controller}
     # Everything that can fail happens here, before MkDocs cleans the site
     # directory: a failed build leaves the last good site as it was.
-    project = load_project(Path(config.config_file_path).resolve().parent, _languages(config))
-    pages = plan_pages(project)
-    for src_uri in pages:
+    try:
+        _state = _prepare(config)
+    except Exception as error:
+        if not (_serving and _state.project is not None):
+            _state = _BuildState()
+            raise
+        print(f"{_message(error)}\nThe notices stay as they were at the last good build; "
+              "fix the problems above and save again.", file=sys.stderr, flush=True)
+    return config
+
+
+def _prepare(config) -> _BuildState:
+    state = _BuildState()
+    state.project = load_project(Path(config.config_file_path).resolve().parent, _languages(config))
+    state.pages = plan_pages(state.project)
+    for src_uri in state.pages:
         if (Path(config.docs_dir) / src_uri).exists():
             raise PluginError(_clash(src_uri))
-    _state.markdown = render_pages(project, pages, config.use_directory_urls)
-    _state.project, _state.pages = project, pages
-    _state.dates = {src_uri: _last_changed(project, page) for src_uri, page in pages.items()}
-    return config
+    state.markdown = render_pages(state.project, state.pages, config.use_directory_urls)
+    state.dates = {src_uri: _last_changed(state.project, page) for src_uri, page in state.pages.items()}
+    return state
 
 
 def _clash(src_uri: str) -> str:
@@ -143,6 +167,8 @@ def on_page_context(context, page, config, nav):
 
 
 def on_serve(server, config, builder):
+    global _serving
+    _serving = True
     # `mkdocs serve` watches docs/ and mkdocs.yml; the registers and the
     # standard texts are sources of the site too.
     root = Path(config.config_file_path).resolve().parent
