@@ -157,6 +157,6 @@ def _check_texts(document: Document, value, path: tuple) -> list[Problem]:
         return [_problem(document, path, complex_)]
     targets = safe_markdown.rejected_links(value)
     targets += [m.group(1) for m in _AUTOLINK.finditer(value) if m.group(2).lower() not in ALLOWED_LINK_SCHEMES]
-    return [_problem(document, path, f"the link '{target[:60]}' is not allowed; links must start "
-                                     "with https:, http:, mailto: or tel:")
+    return [_problem(document, path, f"the link '{target[:60]}' is not allowed; links must be full addresses "
+                                     "that start with https:, http:, mailto: or tel:")
             for target in dict.fromkeys(targets)]

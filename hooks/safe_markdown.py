@@ -37,12 +37,11 @@ _BIDI_TABLE = dict.fromkeys(map(ord, BIDI_CONTROLS), None)
 
 def link_allowed(href: str) -> bool:
     """Judge a link as a browser reads it: entities decoded, and the white space
-    and control characters browsers ignore in a scheme removed."""
+    and control characters browsers ignore in a scheme removed. Only full
+    addresses: a relative link would lead elsewhere from each language's page."""
     seen = re.sub(r"[\x00-\x20]", "", html.unescape(href))
     scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):", seen)
-    if scheme is None:
-        return re.match(r"^[/\\]{2}", seen) is None  # relative, but not to another host
-    return scheme.group(1).lower() in ALLOWED_SCHEMES
+    return scheme is not None and scheme.group(1).lower() in ALLOWED_SCHEMES
 
 
 def _attribute(value: str) -> str:

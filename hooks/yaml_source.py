@@ -121,9 +121,10 @@ def _scan(text: str, file: str) -> Problem | None:
 
 
 def _syntax_problem(error: yaml.YAMLError, text: str, file: str) -> Problem:
-    if isinstance(error, yaml.reader.ReaderError):
-        line = text[: error.position].count("\n") + 1
-        return Problem(file, line, "", f"the file contains a character YAML does not allow (#x{error.character:04x}, "
+    if isinstance(error, yaml.reader.ReaderError) and isinstance(error.character, int):
+        # The C reader counts bytes, not characters: find the character itself.
+        line = text[: max(text.find(chr(error.character)), 0)].count("\n") + 1
+        return Problem(file, line, "", f"the file contains a character YAML does not allow (U+{error.character:04X}, "
                                        "an invisible control character); remove it")
     if not isinstance(error, yaml.MarkedYAMLError):
         return Problem(file, 0, "", f"YAML syntax error: {error}")

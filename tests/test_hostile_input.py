@@ -162,6 +162,7 @@ def test_other_expansion_shapes_are_bounded(text, words):
     ("? !!python/name:os.system\n: x\n", "", "is not allowed on a key"),
     ("<<: 5\n", "", "`<<` can only merge mappings"),
     ("? [a, b]\n: x\n", "", "a key must be a plain word"),
+    ("a: " + "ä" * 50 + "\x01\n" + "b: c\n" * 30, "", "U+0001"),  # the line, though the C reader counts bytes
 ])
 def test_tags_and_odd_values_are_problems_with_a_line(text, field, words):
     document, problems = parse(text, "registers/x.yml")

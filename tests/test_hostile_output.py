@@ -16,7 +16,7 @@ from hooks.languages import Languages
 from hooks.notice_markdown import SECTION_ORDER
 from hooks.problems import ProblemsFound
 from hooks.registers import load_catalogue
-from hooks.safe_markdown import BIDI_CONTROLS, MAX_BRACKETS, MAX_TEXT_CHARS, link_allowed, to_html
+from hooks.safe_markdown import ALLOWED_SCHEMES, BIDI_CONTROLS, MAX_BRACKETS, MAX_TEXT_CHARS, to_html
 
 LONG = ("A <b>bold</b> claim, [a link](https://a.example/?q=1&r=2) and *emphasis* & more. " * 90
         + "plain words " * 180)[:MAX_TEXT_CHARS - 200]
@@ -71,6 +71,8 @@ REJECTED = {
     "vbscript link": ("[x](vbscript:msgbox(1))", "not allowed"),
     "other host": ("[x](//evil.example/)", "not allowed"),
     "other host, backslash": ("[x](/\\\\evil.example/)", "not allowed"),
+    "relative link": ("[cookies](../../evasteet/)", "full addresses"),
+    "fragment link": ("[rights](#rights)", "full addresses"),
     "direction override": ("Maksu \u202eexe.txt", "U+202E"),
     "direction isolate": ("\u2067abc\u2069", "U+2067"),
     "control character": ("bell\x07", "U+0007"),
@@ -156,12 +158,20 @@ def scripts(soup) -> Counter:
     return Counter(str(script) for script in soup.find_all("script"))
 
 
+def forbidden(url: str) -> bool:
+    """A URL that leaves the site for anything but the web, email or phone, as
+    a browser reads it (entities decoded, ignored characters dropped)."""
+    seen = re.sub(r"[\x00-\x20]", "", url)
+    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):", seen)
+    return (scheme is not None and scheme.group(1).lower() not in ALLOWED_SCHEMES) or bool(re.match(r"[/\\]{2}", seen))
+
+
 def bad_links(soup) -> list:
     found = []
     for element in soup.find_all(True):
         for attribute in ("href", "src", "action", "formaction", "xlink:href", "data", "srcset", "poster"):
             value = element.get(attribute)
-            if value is not None and not link_allowed(value):
+            if value is not None and forbidden(value):
                 found.append(f"{element.name} {attribute}={value}")
     return found
 
