@@ -146,8 +146,7 @@ def _check_texts(document: Document, value, path: tuple) -> list[Problem]:
         return [p for i, sub in enumerate(value) for p in _check_texts(document, sub, path + (i,))]
     if not isinstance(value, str):
         return []
-    hidden = sorted({ch for ch in value if ch in safe_markdown.BIDI_CONTROLS
-                     or (unicodedata.category(ch) == "Cc" and ch not in "\n\t")})
+    hidden = sorted(set(safe_markdown.HIDDEN_CHARACTERS.findall(value)))
     if hidden:
         names = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL CHARACTER')}" for ch in hidden)
         return [_problem(document, path, f"the text contains invisible characters that can change how it reads "
