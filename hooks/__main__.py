@@ -9,12 +9,14 @@ from pathlib import Path
 
 from .problems import ProblemsFound
 from .project import languages_from_mkdocs_yml, load_project, site_from_mkdocs_yml
+from .site_pages import plan_pages, render_pages
 
 
 def check(config_file: Path) -> int:
     root = config_file.resolve().parent
     languages = languages_from_mkdocs_yml(config_file)
     project = load_project(root, languages, site_from_mkdocs_yml(config_file))
+    render_pages(project, plan_pages(project))  # what cannot be rendered fails here too, as in the build
     count = len(project.catalogue.registers)
     print(f"{count} register{'s' if count != 1 else ''} checked in {', '.join(languages.built)}: no problems.")
     return 0

@@ -9,6 +9,8 @@ the start of each top-level build and reused by the language builds after it.
 from __future__ import annotations
 
 import copy
+import functools
+import os
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,19 +30,24 @@ from hooks.cookies import SiteSettings, banner_description, consent_settings  # 
 from hooks.languages import Languages  # noqa: E402
 from hooks.problems import ProblemsFound  # noqa: E402
 from hooks.project import load_project  # noqa: E402
-from hooks.site_pages import page_markdown, plan_pages  # noqa: E402
+from hooks.site_pages import plan_pages, render_pages  # noqa: E402
 
 
 class _BuildState:
     project = None
     pages: dict = {}
-    markdown: dict = {}  # src_uri -> rendered Markdown, filled as pages are read
+    markdown: dict = {}  # src_uri -> rendered Markdown
+    dates: dict = {}  # src_uri -> ISO date the page last changed, from the data
     site: SiteSettings | None = None  # mkdocs.yml as written, before the per-language settings below
     cookies_url: str | None = None  # the cookie notice in the language being built
     locale = None
 
 
 _state = _BuildState()
+# Set by on_serve. While serving, a rebuild with a broken register keeps the
+# last good notices and shows the problems in the terminal: a failed build
+# would leave `mkdocs serve` stuck, answering no request until it is fixed.
+_serving = False
 
 
 def _languages(config) -> Languages:
@@ -58,48 +65,102 @@ def _is_language_rebuild(config) -> bool:
     return bool(i18n is not None and getattr(i18n, "building", False))
 
 
+def _message(error: Exception) -> str:
+    if isinstance(error, ProblemsFound):
+        return error.report()
+    if isinstance(error, PluginError):
+        return str(error)
+    if os.environ.get("NOTICES_DEBUG"):
+        raise error
+    return (f"internal error in the notice pages ({type(error).__name__}: {error}); "
+            "please report it (NOTICES_DEBUG=1 shows the details)")
+
+
+def _author_errors(event):
+    """Whatever goes wrong in an event reaches the author as a message and a
+    failed build, never as a traceback (NOTICES_DEBUG=1 shows it)."""
+    @functools.wraps(event)
+    def guarded(*args, **kwargs):
+        try:
+            return event(*args, **kwargs)
+        except Exception as error:
+            if isinstance(error, PluginError):
+                raise
+            message = _message(error).replace("internal error in the notice pages (",
+                                              f"internal error in the notice pages ({event.__name__}: ", 1)
+            raise PluginError(message) from None
+    return guarded
+
+
+@_author_errors
 def on_config(config):
+    global _state
     if _is_language_rebuild(config) and _state.project is not None:
         return config
-    _state.project, _state.pages, _state.markdown, _state.cookies_url = None, {}, {}, None
-    config_file = Path(config.config_file_path).resolve()
-    _state.site = SiteSettings.from_config(
-        {"extra": copy.deepcopy(dict(config.extra)), "repo_url": config.repo_url,
-         "theme": {"palette": config.theme.get("palette"), "features": config.theme.get("features")}},
-        config_file.name, config_file)
     if "attr_list" not in config.markdown_extensions:
         config.markdown_extensions.append("attr_list")  # section anchors: {#controller}
-    # Raised here, before MkDocs cleans the site directory: a failed build
-    # leaves the last good site as it was.
+    # Everything that can fail happens here, before MkDocs cleans the site
+    # directory: a failed build leaves the last good site as it was.
     try:
-        _state.project = load_project(config_file.parent, _languages(config), _state.site)
-    except ProblemsFound as found:
-        raise PluginError(found.report()) from None
-    _state.pages = plan_pages(_state.project)
+        _state = _prepare(config)
+    except Exception as error:
+        if not (_serving and _state.project is not None):
+            _state = _BuildState()
+            raise
+        print(f"{_message(error)}\nThe notices stay as they were at the last good build; "
+              "fix the problems above and save again.", file=sys.stderr, flush=True)
     return config
 
 
+def _prepare(config) -> _BuildState:
+    state = _BuildState()
+    config_file = Path(config.config_file_path).resolve()
+    state.site = SiteSettings.from_config(
+        {"extra": copy.deepcopy(dict(config.extra)), "repo_url": config.repo_url,
+         "theme": {"palette": config.theme.get("palette"), "features": config.theme.get("features")}},
+        config_file.name, config_file)
+    state.project = load_project(config_file.parent, _languages(config), state.site)
+    state.pages = plan_pages(state.project)
+    for src_uri in state.pages:
+        if (Path(config.docs_dir) / src_uri).exists():
+            raise PluginError(_clash(src_uri))
+    state.markdown = render_pages(state.project, state.pages, config.use_directory_urls)
+    state.dates = _last_changed(state.project, state.pages)
+    return state
+
+
+def _clash(src_uri: str) -> str:
+    return f"docs/{src_uri} exists, but this page is generated from the registers; rename or remove the hand-written file"
+
+
+def _last_changed(project, pages: dict) -> dict:
+    """src_uri -> the date its data last changed: a notice its register's last
+    version, the index the newest of them, the cookie notice its inventory."""
+    by_id = {r.id: r.last_updated for r in project.catalogue.registers}
+    newest = max(by_id.values(), default="")
+    inventory = project.inventory.data.get("updated", "") if project.inventory is not None else ""
+    return {src_uri: inventory if page.cookies else by_id.get(page.register_id, newest)
+            for src_uri, page in pages.items()}
+
+
 @event_priority(50)  # before mkdocs-static-i18n (-100) sorts files by language
+@_author_errors
 def on_files(files, config):
     for src_uri in _state.pages:
         if files.get_file_from_path(src_uri) is not None:
-            raise PluginError(f"docs/{src_uri} exists, but this page is generated from the registers; "
-                              "rename or remove the hand-written file")
+            raise PluginError(_clash(src_uri))
         files.append(File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls,
                           inclusion=InclusionLevel.NOT_IN_NAV if "/index" not in src_uri else InclusionLevel.UNDEFINED))
     return files
 
 
+@_author_errors
 def on_nav(nav, config, files):
     # After mkdocs-static-i18n has re-created the File objects: give the
     # generated ones their content before MkDocs reads the pages.
     for file in files.documentation_pages():
-        page = _state.pages.get(file.src_uri)
-        if page is None:
-            continue
-        if file.src_uri not in _state.markdown:
-            _state.markdown[file.src_uri] = page_markdown(page, _state.project, config.use_directory_urls)
-        file.content_string = _state.markdown[file.src_uri]
+        if file.src_uri in _state.markdown:
+            file.content_string = _state.markdown[file.src_uri]
     _configure_cookies(config, files)
     return nav
 
@@ -108,7 +169,7 @@ def _configure_cookies(config, files) -> None:
     """The consent banner and the footer links in the language this build
     renders. Set here: after mkdocs-static-i18n has set up the build for its
     language (its on_config runs last), before any template is rendered."""
-    inventory = _state.project.inventory
+    inventory = _state.project.inventory if _state.project is not None else None
     if inventory is None:
         return
     i18n = config.plugins.get("i18n")
@@ -126,7 +187,22 @@ def _configure_cookies(config, files) -> None:
                                      "settings": locale("cookies.footer.settings")}
 
 
+@_author_errors
+def on_pre_page(page, config, files):
+    # The sitemap's <lastmod>: the notice's own last update, not the day of the
+    # build, so that two builds of the same data are identical.
+    if _state.dates.get(page.file.src_uri):
+        page.update_date = _state.dates[page.file.src_uri]
+    return page
+
+
+@_author_errors
 def on_page_context(context, page, config, nav):
+    # mkdocs-material writes `page.title | striptags` into <title>, and striptags
+    # turns the escaped `&lt;script&gt;` of a register name back into markup.
+    # page.meta.title is written as it is: give it the escaped title.
+    if page.file.src_uri in _state.pages and page.title:
+        page.meta["title"] = page.title
     # The banner's link to the cookie notice, relative to this page.
     if _state.cookies_url is not None and isinstance(config.extra.get("consent"), dict):
         config.extra["consent"]["description"] = banner_description(
@@ -135,6 +211,8 @@ def on_page_context(context, page, config, nav):
 
 
 def on_serve(server, config, builder):
+    global _serving
+    _serving = True
     # `mkdocs serve` watches docs/ and mkdocs.yml; the registers and the
     # standard texts are sources of the site too.
     root = Path(config.config_file_path).resolve().parent

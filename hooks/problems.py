@@ -1,6 +1,7 @@
 """Problems found in register data, reported as `file:line: field: message`."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 
@@ -39,3 +40,13 @@ def field_path(path: tuple) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def internal_error(file: str, doing: str, error: Exception) -> Problem:
+    """An unexpected failure while handling `file`, as a problem of that file:
+    the author learns where to look and sees no traceback. With NOTICES_DEBUG=1
+    set, the error is raised instead, for developers."""
+    if os.environ.get("NOTICES_DEBUG"):
+        raise error
+    return Problem(file, 0, "", f"internal error while {doing} ({type(error).__name__}: {error}); "
+                                "please report it together with this file (NOTICES_DEBUG=1 shows the details)")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from . import cookies, rules, schema_check
 from .languages import Languages
-from .problems import Problem, ProblemsFound
-from .yaml_source import Document, decode, parse
+from .problems import Problem, ProblemsFound, internal_error
+from .yaml_source import MAX_BYTES, Document, decode, parse
 
 REGISTER_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -57,9 +57,13 @@ def display_path(path: Path, root: Path) -> str:
 
 def read_document(path: Path, shown_as: str) -> tuple[Document | None, list[Problem]]:
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)  # never more, however large the file is
     except OSError as error:
         return None, [Problem(shown_as, 0, "", f"cannot read the file: {error.strerror}")]
+    if len(raw) > MAX_BYTES:
+        return None, [Problem(shown_as, 0, "", f"the file is {path.stat().st_size:,} bytes; "
+                                               f"a register may be at most {MAX_BYTES:,} bytes")]
     text, problems = decode(raw, shown_as)
     if text is None:
         return None, problems
@@ -93,7 +97,15 @@ def load_catalogue(registers_dir: Path, languages: Languages, root: Path | None 
             problems.append(Problem(shown, 0, "", "the file name is the register id and may contain only lowercase "
                                                   "letters a-z, digits and single hyphens, e.g. customer-register.yml"))
             continue
-        document, found = read_document(path, shown)
+        if path.is_symlink() or not path.is_file():
+            # A link could publish a file from anywhere on the machine.
+            problems.append(Problem(shown, 0, "", "this is a link or a special file; a register must be an ordinary "
+                                                  "file in the registers folder itself"))
+            continue
+        try:
+            document, found = read_document(path, shown)
+        except Exception as error:
+            document, found = None, [internal_error(shown, "reading this file", error)]
         problems += found
         if document is None:
             continue
@@ -113,22 +125,32 @@ def load_catalogue(registers_dir: Path, languages: Languages, root: Path | None 
 
     organisation = shared.get("_organisation")
     if organisation is not None:
-        problems += schema_check.check(organisation, "organisation", languages.known, languages.built)
-        problems += rules.check_organisation(organisation)
+        try:
+            problems += schema_check.check(organisation, "organisation", languages.known, languages.built)
+            problems += rules.check_organisation(organisation)
+        except Exception as error:
+            problems.append(internal_error(organisation.file, "checking this file", error))
     inventory = shared.get(cookies.INVENTORY)
     if inventory is not None:
-        problems += schema_check.check(inventory, "cookies", languages.known, languages.built)
-        problems += cookies.check_inventory(inventory) + rules.check_links(inventory)
+        try:
+            problems += schema_check.check(inventory, "cookies", languages.known, languages.built)
+            problems += cookies.check_inventory(inventory) + rules.check_texts(inventory)
+        except Exception as error:
+            problems.append(internal_error(inventory.file, "checking this file", error))
 
     registers = []
     for stem, found in sorted(documents.items()):
         if len(found) > 1:
             continue
         _, document = found[0]
-        problems += schema_check.check(document, "register", languages.known, languages.built)
-        problems += rules.check_register(document)
-        register = _merge(stem, document, organisation)
-        problems += rules.check_merged(register.data, register.sources, document, organisation)
+        try:
+            problems += schema_check.check(document, "register", languages.known, languages.built)
+            problems += rules.check_register(document)
+            register = _merge(stem, document, organisation)
+            problems += rules.check_merged(register.data, register.sources, document, organisation)
+        except Exception as error:
+            problems.append(internal_error(document.file, "checking this file", error))
+            continue
         registers.append(register)
     problems += cookies.check_registers(inventory, registers)
 

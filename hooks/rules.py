@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
+from . import safe_markdown
 from .problems import Problem, field_path
 from .yaml_source import Document
 
-ALLOWED_LINK_SCHEMES = ("https", "http", "mailto", "tel")
-# [text](target) and <scheme:...> autolinks; the target's scheme is what matters.
-_LINK_TARGET = re.compile(r"\]\(\s*<?\s*([^)\s>]*)|<([a-zA-Z][a-zA-Z0-9+.\-]*:[^>\s]*)>")
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+ALLOWED_LINK_SCHEMES = safe_markdown.ALLOWED_SCHEMES
+# `<scheme:...>` written as if it were a link: the renderer shows it as text,
+# but the author meant a link, so it is reported too.
+_AUTOLINK = re.compile(r"<(([a-zA-Z][a-zA-Z0-9+.\-]*):[^>\s]*)>")
 # Controller items a notice must give (GDPR Art. 13(1)(a) and the Finnish practice).
 CONTROLLER_REQUIRED = ("name", "business_id", "address", "phone", "email")
 
@@ -41,18 +43,18 @@ def business_id_valid(value: str) -> bool:
 
 def check_organisation(document: Document) -> list[Problem]:
     data = document.data if isinstance(document.data, dict) else {}
-    return _check_business_id(document, data) + _check_links(document, data, ())
+    return _check_business_id(document, data) + _check_texts(document, data, ())
 
 
 def check_register(document: Document) -> list[Problem]:
     data = document.data if isinstance(document.data, dict) else {}
     return (_check_legal_bases(document, data) + _check_dates(document, data)
-            + _check_business_id(document, data) + _check_links(document, data, ()))
+            + _check_business_id(document, data) + _check_texts(document, data, ()))
 
 
-def check_links(document: Document) -> list[Problem]:
-    """Links in any shared file: only the schemes a notice may use."""
-    return _check_links(document, document.data, ())
+def check_texts(document: Document) -> list[Problem]:
+    """Texts in any shared file: the same bounds, characters and links as in registers."""
+    return _check_texts(document, document.data, ())
 
 
 def check_merged(data: dict, sources: dict, document: Document, organisation: Document | None) -> list[Problem]:
@@ -139,19 +141,26 @@ def _check_business_id(document: Document, data: dict) -> list[Problem]:
     return []
 
 
-def _check_links(document: Document, value, path: tuple) -> list[Problem]:
-    """Only web, email and phone links: a `javascript:` link in a notice would run code."""
+def _check_texts(document: Document, value, path: tuple) -> list[Problem]:
+    """Every string: within the bounds the renderer can handle, no invisible
+    characters that change how it reads, and only web, email and phone links
+    (a `javascript:` link in a notice would run code)."""
     if isinstance(value, dict):
-        return [p for key, sub in value.items() for p in _check_links(document, sub, path + (key,))]
+        return [p for key, sub in value.items() for p in _check_texts(document, sub, path + (key,))]
     if isinstance(value, list):
-        return [p for i, sub in enumerate(value) for p in _check_links(document, sub, path + (i,))]
+        return [p for i, sub in enumerate(value) for p in _check_texts(document, sub, path + (i,))]
     if not isinstance(value, str):
         return []
-    problems = []
-    for match in _LINK_TARGET.finditer(value):
-        target = (match.group(1) or match.group(2) or "").strip()
-        scheme = _SCHEME.match(target)
-        if scheme and scheme.group(1).lower() not in ALLOWED_LINK_SCHEMES:
-            problems.append(_problem(document, path, f"the link '{target[:40]}' is not allowed; links must start "
-                                                     "with https:, http:, mailto: or tel:"))
-    return problems
+    hidden = sorted(set(safe_markdown.HIDDEN_CHARACTERS.findall(value)))
+    if hidden:
+        names = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL CHARACTER')}" for ch in hidden)
+        return [_problem(document, path, f"the text contains invisible characters that can change how it reads "
+                                         f"({names}); delete them (they often come with copied text)")]
+    complex_ = safe_markdown.too_complex(value)
+    if complex_:
+        return [_problem(document, path, complex_)]
+    targets = safe_markdown.rejected_links(value)
+    targets += [m.group(1) for m in _AUTOLINK.finditer(value) if m.group(2).lower() not in ALLOWED_LINK_SCHEMES]
+    return [_problem(document, path, f"the link '{target[:60]}' is not allowed; links must be full addresses "
+                                     "that start with https:, http:, mailto: or tel:")
+            for target in dict.fromkeys(targets)]

@@ -18,23 +18,32 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 ALLOWED_SCHEMES = ("https", "http", "mailto", "tel")
+# Bounds that keep Python-Markdown fast and off the end of the stack: it looks
+# for the end of every `[` up to the end of the text (time grows with the square
+# of the text), and it recurses once per level of list nesting.
+MAX_TEXT_CHARS = 10_000
+MAX_BRACKETS = 100
+MAX_LIST_DEPTH = 10
+_LIST_MARKER = re.compile(r"[ ]*(?:[*+-]|\d+[.)])(?:[ ]+|$)")
 
 _BLOCK_PROCESSORS_OFF = ("hashheader", "setextheader", "hr", "code", "quote", "reference")
 _INLINE_PATTERNS_OFF = ("html", "entity", "reference", "image_link", "image_reference",
                         "short_reference", "short_image_ref")
 _PREPROCESSORS_OFF = ("html_block",)
-# Bidirectional overrides can make text read differently from what it is.
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), None)
+# Bidirectional overrides and isolates can make text read differently from
+# what it is; control characters (category Cc) other than tab and newline
+# have no business in a text.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+HIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + BIDI_CONTROLS + "]")
 
 
 def link_allowed(href: str) -> bool:
     """Judge a link as a browser reads it: entities decoded, and the white space
-    and control characters browsers ignore in a scheme removed."""
+    and control characters browsers ignore in a scheme removed. Only full
+    addresses: a relative link would lead elsewhere from each language's page."""
     seen = re.sub(r"[\x00-\x20]", "", html.unescape(href))
     scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):", seen)
-    if scheme is None:
-        return re.match(r"^[/\\]{2}", seen) is None  # relative, but not to another host
-    return scheme.group(1).lower() in ALLOWED_SCHEMES
+    return scheme is not None and scheme.group(1).lower() in ALLOWED_SCHEMES
 
 
 def _attribute(value: str) -> str:
@@ -44,12 +53,16 @@ def _attribute(value: str) -> str:
 
 
 class _LinkGuard(Treeprocessor):
-    """Drop links whose target is not an allowed scheme; keep their text."""
+    """Drop links whose target is not an allowed scheme; keep their text.
+    Runs after Python-Markdown's unescaping, so it sees the target as written."""
+
+    rejected: list
 
     def run(self, root):
         for link in root.iter("a"):
             href = link.get("href", "")
             if not link_allowed(href):
+                self.rejected.append(href)
                 link.tag = "span"
                 link.attrib.clear()
                 continue
@@ -77,7 +90,7 @@ def _converter() -> markdown.Markdown:
     for name in _INLINE_PATTERNS_OFF:
         md.inlinePatterns.deregister(name, strict=False)
     md.inlinePatterns.register(_Ampersand("&", md), "ampersand", 5)
-    md.treeprocessors.register(_LinkGuard(md), "link_guard", 1)
+    md.treeprocessors.register(_LinkGuard(md), "link_guard", -1)  # after "unescape" (0)
     return md
 
 
@@ -85,18 +98,61 @@ _md = None
 
 
 def clean(text: str) -> str:
-    """Normalise author text: NFC, no direction overrides, no control characters."""
-    text = unicodedata.normalize("NFC", text).translate(_BIDI_CONTROLS)
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    """Normalise author text: NFC, no direction overrides, no control characters.
+    (Validation reports these characters; removing them here is a second line.)"""
+    return HIDDEN_CHARACTERS.sub("", unicodedata.normalize("NFC", text))
 
 
-def to_html(text: str) -> str:
-    """Block HTML (paragraphs, lists) from author Markdown."""
+def too_complex(text: str) -> str | None:
+    """Why `text` is beyond what Markdown may render, for the author; or None."""
+    if len(text) > MAX_TEXT_CHARS:
+        return (f"the text is {len(text):,} characters long; a text may be at most {MAX_TEXT_CHARS:,} "
+                "characters: split it into several items")
+    brackets = text.count("[")
+    if brackets > MAX_BRACKETS:
+        return (f"the text has {brackets} square brackets `[`; a text may have at most {MAX_BRACKETS} "
+                "(each link needs one)")
+    depth = max(_list_depth(line) for line in text.expandtabs(4).split("\n"))
+    if depth > MAX_LIST_DEPTH:
+        return (f"the lists in this text are nested {depth} levels deep; at most {MAX_LIST_DEPTH} levels are "
+                "allowed (check the indentation and the `-` at the start of lines)")
+    return None
+
+
+def _list_depth(line: str) -> int:
+    """How deep a line can nest lists: a level per four spaces of indentation
+    and per list marker (`- - x` is a list in a list)."""
+    depth, position = (len(line) - len(line.lstrip(" "))) // 4, 0
+    while (marker := _LIST_MARKER.match(line, position)) and marker.end() > position:
+        depth, position = depth + 1, marker.end()
+    return depth
+
+
+def _markdown() -> markdown.Markdown:
     global _md
     if _md is None:
         _md = _converter()
     _md.reset()
-    return _md.convert(clean(text)).strip()
+    _md.treeprocessors["link_guard"].rejected = []
+    return _md
+
+
+def to_html(text: str) -> str:
+    """Block HTML (paragraphs, lists) from author Markdown."""
+    text = clean(text)
+    if too_complex(text):  # validation reports it; never hang or crash on it
+        return f"<p>{html.escape(text, quote=False)}</p>"
+    return _markdown().convert(text).strip()
+
+
+def rejected_links(text: str) -> list[str]:
+    """The link targets in `text` that to_html drops, as written."""
+    text = clean(text)
+    if "](" not in text or too_complex(text):  # Python-Markdown needs `](` for a link
+        return []
+    md = _markdown()
+    md.convert(text)
+    return list(md.treeprocessors["link_guard"].rejected)
 
 
 def to_inline_html(text: str) -> str:

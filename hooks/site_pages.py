@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .cookie_markdown import render_cookie_page
 from .notice_markdown import render_index, render_notice
+from .problems import ProblemsFound, internal_error
 from .project import Project
 
 NOTICES_DIR = "notices"
@@ -71,3 +72,19 @@ def page_markdown(page: GeneratedPage, project: Project, use_directory_urls: boo
         cookies_url = relative_url(page_url(COOKIES_PAGE, use_directory_urls),
                                    page_url(f"{NOTICES_DIR}/{register.id}", use_directory_urls))
     return render_notice(register, locale, "../" if use_directory_urls else "index.html", cookies_url)
+
+
+def render_pages(project: Project, pages: dict, use_directory_urls: bool = True) -> dict[str, str]:
+    """The Markdown of every planned page, rendered before anything is written,
+    so a failure stops the build while the last good site is still in place.
+    Raises ProblemsFound naming the register whose page failed."""
+    rendered, problems = {}, []
+    for src_uri, page in pages.items():
+        try:
+            rendered[src_uri] = page_markdown(page, project, use_directory_urls)
+        except Exception as error:
+            file = next((r.file for r in project.catalogue.registers if r.id == page.register_id), "registers/")
+            problems.append(internal_error(file, f"rendering the {page.language} page {src_uri}", error))
+    if problems:
+        raise ProblemsFound(problems)
+    return rendered
