@@ -92,6 +92,30 @@ def make_project(destination: Path, registers: Path | None = REPO / "registers")
     return SiteProject(destination)
 
 
+def _add_swedish(value):
+    if isinstance(value, dict):
+        if {"fi", "en"} <= set(value) and all(isinstance(v, str) for v in value.values()):
+            return {**value, "sv": "På svenska: " + value["en"]}
+        return {k: _add_swedish(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_add_swedish(v) for v in value]
+    return value
+
+
+def swedish_project(destination: Path) -> SiteProject:
+    """The minimal fixture with Swedish built as a third language: configuration,
+    a translated home page, and `sv` texts (derived from the English ones)."""
+    site = make_project(destination, registers=FIXTURES / "minimal")
+    for path in site.registers.glob("*.yml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        path.write_text(yaml.safe_dump(_add_swedish(data), allow_unicode=True), encoding="utf-8")
+    site.set_languages([{"locale": "fi", "name": "Suomi", "default": True},
+                        {"locale": "en", "name": "English"},
+                        {"locale": "sv", "name": "Svenska"}])
+    (site.root / "docs" / "index.sv.md").write_text("# Dataskydd\n", encoding="utf-8")
+    return site
+
+
 def tree_digest(folder: Path) -> dict:
     """Every file under `folder` with the hash of its content."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()

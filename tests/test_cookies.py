@@ -11,7 +11,7 @@ import shutil
 import pytest
 import yaml
 
-from conftest import FIXTURES, REPO, make_project
+from conftest import swedish_project, FIXTURES, REPO, make_project
 from hooks.languages import Languages
 from hooks.problems import ProblemsFound
 from hooks.registers import load_catalogue
@@ -321,25 +321,9 @@ def test_other_analytics_providers_are_loaded_only_through_consent(tmp_path, pro
             assert "Google LLC" in fields and LOCALES[lang]["safeguards"]["adequacy-decision"] in fields
 
 
-def _add_swedish(value):
-    if isinstance(value, dict):
-        if {"fi", "en"} <= set(value) and all(isinstance(v, str) for v in value.values()):
-            return {**value, "sv": "På svenska: " + value["en"]}
-        return {k: _add_swedish(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_add_swedish(v) for v in value]
-    return value
-
 
 def test_a_third_language_gets_its_own_banner_and_cookie_notice(tmp_path):
-    site = make_project(tmp_path / "p", registers=FIXTURES / "minimal")
-    for path in site.registers.glob("*.yml"):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        path.write_text(yaml.safe_dump(_add_swedish(data), allow_unicode=True), encoding="utf-8")
-    site.set_languages([{"locale": "fi", "name": "Suomi", "default": True},
-                        {"locale": "en", "name": "English"},
-                        {"locale": "sv", "name": "Svenska"}])
-    (site.root / "docs" / "index.sv.md").write_text("# Dataskydd\n", encoding="utf-8")
+    site = swedish_project(tmp_path / "p")
     result = site.build()
     assert result.returncode == 0, result.stderr
     texts = LOCALES["sv"]["cookies"]

@@ -7,7 +7,7 @@ import shutil
 import pytest
 import yaml
 
-from conftest import FIXTURES, REPO, make_project, register_files, tree_digest
+from conftest import swedish_project, FIXTURES, REPO, make_project, register_files, tree_digest
 from hooks.notice_markdown import notice_sections
 
 LOCALES = {code: yaml.safe_load((REPO / "hooks" / "locales" / f"{code}.yml").read_text(encoding="utf-8"))
@@ -98,26 +98,9 @@ def test_items_that_do_not_apply_are_stated(tmp_path):
     assert none["disclosures"] in sections["recipients"][1] and none["processors"] in sections["recipients"][1]
 
 
-def _add_swedish(value):
-    if isinstance(value, dict):
-        if {"fi", "en"} <= set(value) and all(isinstance(v, str) for v in value.values()):
-            return {**value, "sv": "På svenska: " + value["en"]}
-        return {k: _add_swedish(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_add_swedish(v) for v in value]
-    return value
-
 
 def test_a_third_language_is_configuration_only(tmp_path):
-    site = make_project(tmp_path / "p", registers=FIXTURES / "minimal")
-    for path in site.registers.glob("*.yml"):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        path.write_text(yaml.safe_dump(_add_swedish(data), allow_unicode=True), encoding="utf-8")
-    site.set_languages([{"locale": "fi", "name": "Suomi", "default": True},
-                        {"locale": "en", "name": "English"},
-                        {"locale": "sv", "name": "Svenska"}])
-    # the hand-written pages are translated as well
-    (site.root / "docs" / "index.sv.md").write_text("# Dataskydd\n", encoding="utf-8")
+    site = swedish_project(tmp_path / "p")
     result = site.build()
     assert result.returncode == 0, result.stderr
     soup = site.html("sv/notices/members/index.html")
