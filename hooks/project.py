@@ -10,7 +10,7 @@ import yaml
 
 from .cookies import INVENTORY, Inventory, SiteSettings, check_site
 from .languages import Languages
-from .locales import Locale, load_locales
+from .locales import load_locales
 from .problems import Problem, ProblemsFound
 from .registers import Catalogue, load_catalogue
 

@@ -2,7 +2,6 @@
 jsonschema's errors into problems an author can act on."""
 from __future__ import annotations
 
-import copy
 import difflib
 import json
 from functools import lru_cache
@@ -82,7 +81,6 @@ def _expected(schema: dict) -> str:
 
 def _explain(error: jsonschema.ValidationError, document: Document) -> list[Problem]:
     path = tuple(error.absolute_path)
-    where = field_path(path)
     line = document.line_of(path)
     kind = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from conftest import FIXTURES, REPO, make_project
+from conftest import FIXTURES, make_project
 from hooks.languages import Languages
 from hooks.notice_markdown import SECTION_ORDER
 from hooks.problems import ProblemsFound
