@@ -8,7 +8,9 @@ the start of each top-level build and reused by the language builds after it.
 """
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 
 # MkDocs puts only this file's folder on sys.path, and only while it runs:
@@ -17,6 +19,7 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+_IMPORT_STARTED = time.perf_counter()
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
@@ -25,6 +28,9 @@ from hooks.languages import Languages  # noqa: E402
 from hooks.problems import ProblemsFound  # noqa: E402
 from hooks.project import load_project  # noqa: E402
 from hooks.site_pages import page_markdown, plan_pages  # noqa: E402
+from hooks import timings  # noqa: E402
+
+_IMPORT_SECONDS = time.perf_counter() - _IMPORT_STARTED
 
 
 class _BuildState:
@@ -51,10 +57,12 @@ def _is_language_rebuild(config) -> bool:
     return bool(i18n is not None and getattr(i18n, "building", False))
 
 
+@timings.timed("hooks")
 def on_config(config):
     if _is_language_rebuild(config) and _state.project is not None:
         return config
     _state.project, _state.pages, _state.markdown = None, {}, {}
+    timings.reset()
     if "attr_list" not in config.markdown_extensions:
         config.markdown_extensions.append("attr_list")  # section anchors: {#controller}
     # Raised here, before MkDocs cleans the site directory: a failed build
@@ -68,6 +76,7 @@ def on_config(config):
 
 
 @event_priority(50)  # before mkdocs-static-i18n (-100) sorts files by language
+@timings.timed("hooks")
 def on_files(files, config):
     for src_uri in _state.pages:
         if files.get_file_from_path(src_uri) is not None:
@@ -78,6 +87,7 @@ def on_files(files, config):
     return files
 
 
+@timings.timed("hooks")
 def on_nav(nav, config, files):
     # After mkdocs-static-i18n has re-created the File objects: give the
     # generated ones their content before MkDocs reads the pages.
@@ -89,6 +99,11 @@ def on_nav(nav, config, files):
             _state.markdown[file.src_uri] = page_markdown(page, _state.project, config.use_directory_urls)
         file.content_string = _state.markdown[file.src_uri]
     return nav
+
+
+def on_post_build(config):
+    if os.environ.get(timings.ENV_VAR):  # the benchmark asks (bench/build_scale.py)
+        timings.write(Path(os.environ[timings.ENV_VAR]), imports=_IMPORT_SECONDS)
 
 
 def on_serve(server, config, builder):

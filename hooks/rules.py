@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from .problems import Problem, field_path
+from .timings import timed
 from .yaml_source import Document
 
 ALLOWED_LINK_SCHEMES = ("https", "http", "mailto", "tel")
@@ -39,17 +40,20 @@ def business_id_valid(value: str) -> bool:
     return int(value[-1]) == (0 if remainder == 0 else 11 - remainder)
 
 
+@timed("validate")
 def check_organisation(document: Document) -> list[Problem]:
     data = document.data if isinstance(document.data, dict) else {}
     return _check_business_id(document, data) + _check_links(document, data, ())
 
 
+@timed("validate")
 def check_register(document: Document) -> list[Problem]:
     data = document.data if isinstance(document.data, dict) else {}
     return (_check_legal_bases(document, data) + _check_dates(document, data)
             + _check_business_id(document, data) + _check_links(document, data, ()))
 
 
+@timed("validate")
 def check_merged(data: dict, sources: dict, document: Document, organisation: Document | None) -> list[Problem]:
     """Items every notice needs, which may come from the register or the organisation defaults."""
     problems = []
@@ -140,8 +144,8 @@ def _check_links(document: Document, value, path: tuple) -> list[Problem]:
         return [p for key, sub in value.items() for p in _check_links(document, sub, path + (key,))]
     if isinstance(value, list):
         return [p for i, sub in enumerate(value) for p in _check_links(document, sub, path + (i,))]
-    if not isinstance(value, str):
-        return []
+    if not isinstance(value, str) or ("](" not in value and "<" not in value):
+        return []  # no link can start without these
     problems = []
     for match in _LINK_TARGET.finditer(value):
         target = (match.group(1) or match.group(2) or "").strip()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 import markdown
 from markdown.inlinepatterns import InlineProcessor
@@ -23,8 +24,13 @@ _BLOCK_PROCESSORS_OFF = ("hashheader", "setextheader", "hr", "code", "quote", "r
 _INLINE_PATTERNS_OFF = ("html", "entity", "reference", "image_link", "image_reference",
                         "short_reference", "short_image_ref")
 _PREPROCESSORS_OFF = ("html_block",)
-# Bidirectional overrides can make text read differently from what it is.
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), None)
+# Bidirectional overrides can make text read differently from what it is;
+# control characters (Unicode category Cc) other than newline and tab go too.
+_UNWANTED = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Text with nothing the converter would act on: no Markdown or HTML syntax,
+# one line, and no list marker at its start.
+_PLAIN = re.compile(r"[^\n\t\\`*_\[\]<>&]+")
+_LIST_START = re.compile(r"[+\-]|\d+\.")
 
 
 def link_allowed(href: str) -> bool:
@@ -86,17 +92,26 @@ _md = None
 
 def clean(text: str) -> str:
     """Normalise author text: NFC, no direction overrides, no control characters."""
-    text = unicodedata.normalize("NFC", text).translate(_BIDI_CONTROLS)
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return _UNWANTED.sub("", unicodedata.normalize("NFC", text))
 
 
 def to_html(text: str) -> str:
     """Block HTML (paragraphs, lists) from author Markdown."""
+    text = clean(text)
+    if _PLAIN.fullmatch(text) and not _LIST_START.match(text) and text == text.strip():
+        # Most texts are one plain paragraph: what the converter would make of
+        # them, without its cost (a test checks that both agree).
+        return f"<p>{text}</p>"
+    return _convert(text)
+
+
+@lru_cache(maxsize=4096)  # shared texts (e.g. the organisation's) recur on every page
+def _convert(text: str) -> str:
     global _md
     if _md is None:
         _md = _converter()
     _md.reset()
-    return _md.convert(clean(text)).strip()
+    return _md.convert(text).strip()
 
 
 def to_inline_html(text: str) -> str:

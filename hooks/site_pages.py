@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .notice_markdown import render_index, render_notice
 from .project import Project
+from .timings import timed
 
 NOTICES_DIR = "notices"
 
@@ -31,11 +32,12 @@ def plan_pages(project: Project) -> dict[str, GeneratedPage]:
     return pages
 
 
+@timed("render")
 def page_markdown(page: GeneratedPage, project: Project, use_directory_urls: bool = True) -> str:
     locale = project.locales[page.language]
     if page.register_id is None:
         def notice_url(register_id: str) -> str:
             return f"{register_id}/" if use_directory_urls else f"{register_id}.html"
         return render_index(project.catalogue, locale, notice_url)
-    register = next(r for r in project.catalogue.registers if r.id == page.register_id)
+    register = project.catalogue.by_id[page.register_id]
     return render_notice(register, locale, "../" if use_directory_urls else "index.html")

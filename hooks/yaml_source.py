@@ -14,6 +14,7 @@ from .problems import Problem, field_path
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+STR_TAG = "tag:yaml.org,2002:str"
 MAX_NODES = 100_000  # far above any real register; bounds alias expansion by count
 MAX_BYTES = 1_000_000
 
@@ -97,6 +98,8 @@ def _build(node, path, loader, document, problems, count):
     if count[0] > MAX_NODES:
         raise _TooLarge
     document.lines[path] = node.start_mark.line + 1
+    if node.tag == STR_TAG and isinstance(node, yaml.ScalarNode):
+        return node.value  # what the constructor would return, without its cost
     if isinstance(node, yaml.MappingNode):
         return _build_mapping(node, path, loader, document, problems, count)
     if isinstance(node, yaml.SequenceNode):
@@ -117,7 +120,7 @@ def _build_mapping(node, path, loader, document, problems, count):
         if not isinstance(key_node, yaml.ScalarNode):
             problems.append(Problem(document.file, line, field_path(path), "a key must be a plain word, not a list or mapping"))
             continue
-        key = loader.construct_object(key_node)
+        key = key_node.value if key_node.tag == STR_TAG else loader.construct_object(key_node)
         if not isinstance(key, str):
             # YAML 1.1 reads `no`, `on`, `1` as booleans and numbers; keys are names
             key = key_node.value
