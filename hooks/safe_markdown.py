@@ -122,6 +122,7 @@ def to_inline_html(text: str) -> str:
     return rendered
 
 
+@lru_cache(maxsize=8192)  # standard texts (labels, headings) recur on every page
 def escape(text: str) -> str:
     """Plain text (names, addresses) as HTML text."""
     return html.escape(clean(text), quote=True)
@@ -130,6 +131,7 @@ def escape(text: str) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
 
+@lru_cache(maxsize=4096)
 def escape_markdown_line(text: str) -> str:
     """Plain text for a Markdown heading or link text: one line, nothing interpreted."""
     one_line = " ".join(clean(text).split())
