@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 # MkDocs puts only this file's folder on sys.path, and only while it runs:
@@ -24,6 +25,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 
+from hooks.freshness import page_outdated  # noqa: E402
 from hooks.languages import Languages  # noqa: E402
 from hooks.problems import ProblemsFound  # noqa: E402
 from hooks.project import load_project  # noqa: E402
@@ -34,6 +36,7 @@ _IMPORT_SECONDS = time.perf_counter() - _IMPORT_STARTED
 
 
 class _BuildState:
+    dirty = False  # `--dirty`: only pages older than their sources are built
     project = None
     pages: dict = {}
     markdown: dict = {}  # src_uri -> rendered Markdown, filled as pages are read
@@ -57,10 +60,18 @@ def _is_language_rebuild(config) -> bool:
     return bool(i18n is not None and getattr(i18n, "building", False))
 
 
+def on_startup(command, dirty):
+    _state.dirty = dirty
+
+
 @timings.timed("hooks")
 def on_config(config):
     if _is_language_rebuild(config) and _state.project is not None:
         return config
+    if _state.dirty and config.strict:
+        raise PluginError("--dirty builds only the pages that changed, and MkDocs warns about every such build, "
+                          "which strict mode (strict: true in mkdocs.yml) turns into an error: "
+                          "add --no-strict, e.g. `mkdocs serve --dirty --no-strict`")
     _state.project, _state.pages, _state.markdown = None, {}, {}
     timings.reset()
     if "attr_list" not in config.markdown_extensions:
@@ -91,6 +102,7 @@ def on_files(files, config):
 def on_nav(nav, config, files):
     # After mkdocs-static-i18n has re-created the File objects: give the
     # generated ones their content before MkDocs reads the pages.
+    config_file = Path(config.config_file_path).resolve()
     for file in files.documentation_pages():
         page = _state.pages.get(file.src_uri)
         if page is None:
@@ -98,6 +110,9 @@ def on_nav(nav, config, files):
         if file.src_uri not in _state.markdown:
             _state.markdown[file.src_uri] = page_markdown(page, _state.project, config.use_directory_urls)
         file.content_string = _state.markdown[file.src_uri]
+        # A `--dirty` build asks whether the page's file changed; it has none,
+        # so the answer comes from the files the page is made from.
+        file.is_modified = partial(page_outdated, file.abs_dest_path, page, _state.project, config_file)
     return nav
 
 

@@ -11,11 +11,12 @@ import io
 import json
 import os
 import posixpath
+import time
 from collections import Counter
 from pathlib import Path
 
-import jsonschema
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -108,7 +109,6 @@ def test_notices_are_reached_through_the_index_not_the_navigation(example_site):
 def test_i18n_search_deduplication_is_off_and_every_language_is_searched():
     """Its de-duplication is quadratic in the pages; the search languages are
     then given in mkdocs.yml, since the plugin no longer adds them."""
-    import yaml
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
     plugins = {name: options for entry in config["plugins"] for name, options in
                (entry.items() if isinstance(entry, dict) else [(entry, {})])}
@@ -240,3 +240,55 @@ def test_quick_checks_agree_with_jsonschema(case):
     kind, data = case
     valid = next(schema_check.validators(*LANGUAGES)[kind].iter_errors(data), None) is None
     assert schema_check.quick_checks(*LANGUAGES)[kind](data) == valid
+
+
+# --- `--dirty` builds ------------------------------------------------------------
+
+def test_dirty_build_with_strict_mode_is_refused_with_advice(tmp_path):
+    site = make_project(tmp_path / "p", registers=FIXTURES / "minimal")
+    assert site.build().returncode == 0
+    result = site.run("-m", "mkdocs", "build", "--dirty")  # strict: true in mkdocs.yml
+    assert result.returncode != 0
+    assert "add --no-strict" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _touch(path: Path, when: float) -> None:
+    os.utime(path, (when, when))
+
+
+def test_dirty_build_rebuilds_exactly_the_pages_of_a_changed_register(tmp_path):
+    site = make_project(tmp_path / "p")
+    assert site.build().returncode == 0
+    outputs = sorted(site.site.rglob("index.html"))
+    built = time.time()
+    for path in outputs:
+        _touch(path, built)
+    changed = register_files(site.registers)[0]
+    text = changed.read_text(encoding="utf-8")
+    name = yaml.safe_load(text)["name"]["fi"]
+    changed.write_text(text.replace(f"fi: {name}\n", f"fi: {name} (uusi nimi)\n", 1), encoding="utf-8")
+    _touch(changed, built + 10)  # saved after the build
+
+    result = site.build("--dirty", "--no-strict")
+    assert result.returncode == 0, result.stderr
+    rebuilt = {p.relative_to(site.site).as_posix() for p in outputs if abs(p.stat().st_mtime - built) > 0.001}
+    assert rebuilt == {f"notices/{changed.stem}/index.html", f"en/notices/{changed.stem}/index.html",
+                       "notices/index.html", "en/notices/index.html"}
+    assert f"{name} (uusi nimi)" in site.html(f"notices/{changed.stem}/index.html").select_one("h1").get_text()
+    assert f"{name} (uusi nimi)" in site.html("notices/index.html").select_one("div.notice-index").get_text()
+
+
+def test_dirty_build_rebuilds_every_notice_when_the_shared_defaults_change(tmp_path):
+    site = make_project(tmp_path / "p", registers=FIXTURES / "minimal")
+    assert site.build().returncode == 0
+    page = site.site / "notices" / "members" / "index.html"
+    built = time.time()
+    _touch(page, built)
+    organisation = site.registers / "_organisation.yml"
+    text = organisation.read_text(encoding="utf-8")
+    organisation.write_text(text.replace("+358 40 000 0", "+358 40 000 9", 1), encoding="utf-8")
+    _touch(organisation, built + 10)
+    assert site.build("--dirty", "--no-strict").returncode == 0
+    assert abs(page.stat().st_mtime - built) > 0.001
+    assert "+358 40 000 9" in page.read_text(encoding="utf-8")
