@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from babel.dates import format_date
 
 from .problems import Problem, ProblemsFound, field_path
+from .timings import timed
 from .yaml_source import Document, decode, parse
 
 LOCALE_DIR = Path(__file__).parent / "locales"
@@ -37,8 +39,12 @@ class Locale:
         return node
 
     def date(self, iso: str) -> str:
-        return format_date(dt.date.fromisoformat(iso), format=self.texts["date_format"],
-                           locale=self.texts["babel_locale"])
+        return _format_date(iso, self.texts["date_format"], self.texts["babel_locale"])
+
+
+@lru_cache(maxsize=16384)  # Babel is slow, and a site shows the same dates many times
+def _format_date(iso: str, pattern: str, babel_locale: str) -> str:
+    return format_date(dt.date.fromisoformat(iso), format=pattern, locale=babel_locale)
 
 
 def _read(path: Path) -> tuple[Document | None, list[Problem]]:
@@ -58,6 +64,7 @@ def _leaves(data, path=()):
         yield path, data
 
 
+@timed("load")
 def load_locales(languages: tuple, locale_dir: Path = LOCALE_DIR) -> dict:
     """Locale per language code; raises ProblemsFound if a file is missing or
     its keys differ from the reference file's."""

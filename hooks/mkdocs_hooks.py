@@ -12,6 +12,8 @@ import copy
 import functools
 import os
 import sys
+import time
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,16 +23,22 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+_IMPORT_STARTED = time.perf_counter()
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
+from hooks import timings  # noqa: E402
+from hooks.freshness import page_outdated  # noqa: E402
 from hooks.cookies import SiteSettings, banner_description, consent_settings  # noqa: E402
 from hooks.languages import Languages  # noqa: E402
 from hooks.problems import ProblemsFound  # noqa: E402
 from hooks.project import load_project  # noqa: E402
 from hooks.site_pages import plan_pages, render_pages  # noqa: E402
+
+
+_IMPORT_SECONDS = time.perf_counter() - _IMPORT_STARTED
 
 
 class _BuildState:
@@ -48,6 +56,8 @@ _state = _BuildState()
 # last good notices and shows the problems in the terminal: a failed build
 # would leave `mkdocs serve` stuck, answering no request until it is fixed.
 _serving = False
+# Set by on_startup: `--dirty` builds only pages older than their sources.
+_dirty = False
 
 
 def _languages(config) -> Languages:
@@ -92,11 +102,22 @@ def _author_errors(event):
     return guarded
 
 
+def on_startup(command, dirty):
+    global _dirty
+    _dirty = dirty
+
+
 @_author_errors
+@timings.timed("hooks")
 def on_config(config):
     global _state
     if _is_language_rebuild(config) and _state.project is not None:
         return config
+    if _dirty and config.strict:
+        raise PluginError("--dirty builds only the pages that changed, and MkDocs warns about every such build, "
+                          "which strict mode (strict: true in mkdocs.yml) turns into an error: "
+                          "add --no-strict, e.g. `mkdocs serve --dirty --no-strict`")
+    timings.reset()
     if "attr_list" not in config.markdown_extensions:
         config.markdown_extensions.append("attr_list")  # section anchors: {#controller}
     # Everything that can fail happens here, before MkDocs cleans the site
@@ -145,6 +166,7 @@ def _last_changed(project, pages: dict) -> dict:
 
 @event_priority(50)  # before mkdocs-static-i18n (-100) sorts files by language
 @_author_errors
+@timings.timed("hooks")
 def on_files(files, config):
     for src_uri in _state.pages:
         if files.get_file_from_path(src_uri) is not None:
@@ -155,12 +177,18 @@ def on_files(files, config):
 
 
 @_author_errors
+@timings.timed("hooks")
 def on_nav(nav, config, files):
     # After mkdocs-static-i18n has re-created the File objects: give the
     # generated ones their content before MkDocs reads the pages.
+    config_file = Path(config.config_file_path).resolve()
     for file in files.documentation_pages():
         if file.src_uri in _state.markdown:
             file.content_string = _state.markdown[file.src_uri]
+            # A `--dirty` build asks whether the page's file changed; it has none,
+            # so the answer comes from the files the page is made from.
+            file.is_modified = partial(page_outdated, file.abs_dest_path, _state.pages[file.src_uri],
+                                       _state.project, config_file)
     _configure_cookies(config, files)
     return nav
 
@@ -208,6 +236,11 @@ def on_page_context(context, page, config, nav):
         config.extra["consent"]["description"] = banner_description(
             _state.project.inventory, _state.locale, get_relative_url(_state.cookies_url, page.url))
     return context
+
+
+def on_post_build(config):
+    if os.environ.get(timings.ENV_VAR):  # the benchmark asks (bench/build_scale.py)
+        timings.write(Path(os.environ[timings.ENV_VAR]), imports=_IMPORT_SECONDS)
 
 
 def on_serve(server, config, builder):

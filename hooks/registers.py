@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from . import cookies, rules, schema_check
 from .languages import Languages
+from .timings import timed
 from .problems import Problem, ProblemsFound, internal_error
 from .yaml_source import MAX_BYTES, Document, decode, parse
 
@@ -47,6 +49,11 @@ class Catalogue:
     organisation: Document | None
     shared: dict = field(default_factory=dict)  # stem -> Document of other shared files
 
+    @cached_property
+    def by_id(self) -> dict:
+        """Register id -> Register, for pages that look one up (hundreds of them)."""
+        return {register.id: register for register in self.registers}
+
 
 def display_path(path: Path, root: Path) -> str:
     try:
@@ -55,6 +62,7 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+@timed("load")
 def read_document(path: Path, shown_as: str) -> tuple[Document | None, list[Problem]]:
     try:
         with path.open("rb") as stream:

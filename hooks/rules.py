@@ -9,6 +9,7 @@ import unicodedata
 
 from . import safe_markdown
 from .problems import Problem, field_path
+from .timings import timed
 from .yaml_source import Document
 
 ALLOWED_LINK_SCHEMES = safe_markdown.ALLOWED_SCHEMES
@@ -41,11 +42,13 @@ def business_id_valid(value: str) -> bool:
     return int(value[-1]) == (0 if remainder == 0 else 11 - remainder)
 
 
+@timed("validate")
 def check_organisation(document: Document) -> list[Problem]:
     data = document.data if isinstance(document.data, dict) else {}
     return _check_business_id(document, data) + _check_texts(document, data, ())
 
 
+@timed("validate")
 def check_register(document: Document) -> list[Problem]:
     data = document.data if isinstance(document.data, dict) else {}
     return (_check_legal_bases(document, data) + _check_dates(document, data)
@@ -57,6 +60,7 @@ def check_texts(document: Document) -> list[Problem]:
     return _check_texts(document, document.data, ())
 
 
+@timed("validate")
 def check_merged(data: dict, sources: dict, document: Document, organisation: Document | None) -> list[Problem]:
     """Items every notice needs, which may come from the register or the organisation defaults."""
     problems = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 import markdown
 from markdown.inlinepatterns import InlineProcessor
@@ -35,6 +36,10 @@ _PREPROCESSORS_OFF = ("html_block",)
 # have no business in a text.
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 HIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + BIDI_CONTROLS + "]")
+# Text with nothing the converter would act on: no Markdown or HTML syntax,
+# one line, and no list marker at its start.
+_PLAIN = re.compile(r"[^\n\t\\`*_\[\]<>&]+")
+_LIST_START = re.compile(r"[+\-]|\d+\.")
 
 
 def link_allowed(href: str) -> bool:
@@ -142,6 +147,15 @@ def to_html(text: str) -> str:
     text = clean(text)
     if too_complex(text):  # validation reports it; never hang or crash on it
         return f"<p>{html.escape(text, quote=False)}</p>"
+    if _PLAIN.fullmatch(text) and not _LIST_START.match(text) and text == text.strip():
+        # Most texts are one plain paragraph: what the converter would make of
+        # them, without its cost (a test checks that both agree).
+        return f"<p>{text}</p>"
+    return _convert(text)
+
+
+@lru_cache(maxsize=4096)  # shared texts (e.g. the organisation's) recur on every page
+def _convert(text: str) -> str:
     return _markdown().convert(text).strip()
 
 
@@ -163,6 +177,7 @@ def to_inline_html(text: str) -> str:
     return rendered
 
 
+@lru_cache(maxsize=8192)  # standard texts (labels, headings) recur on every page
 def escape(text: str) -> str:
     """Plain text (names, addresses) as HTML text."""
     return html.escape(clean(text), quote=True)
@@ -171,6 +186,7 @@ def escape(text: str) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
 
+@lru_cache(maxsize=4096)
 def escape_markdown_line(text: str) -> str:
     """Plain text for a Markdown heading or link text: one line, nothing interpreted."""
     one_line = " ".join(clean(text).split())

@@ -10,7 +10,9 @@ from pathlib import Path
 import jsonschema
 from referencing import Registry, Resource
 
+from . import schema_quick
 from .problems import Problem, field_path
+from .timings import timed
 from .yaml_source import Document
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
@@ -41,28 +43,54 @@ def _inherit_descriptions(schema, inherited: str = "") -> None:
 
 
 @lru_cache(maxsize=8)
-def validators(known_languages: tuple, required_languages: tuple) -> dict:
-    """Validators for each kind of file, built once per language configuration
-    (building a validator costs far more than using one)."""
+def schemas(known_languages: tuple, required_languages: tuple) -> dict:
+    """The schema of each kind of file for a language configuration."""
     register = _read(SCHEMA_FILES["register"])
     text = register["$defs"]["text"]
     text["propertyNames"] = {"enum": list(known_languages)}
     text["required"] = list(required_languages)
-    schemas = {"register": register, **{kind: _read(name) for kind, name in SCHEMA_FILES.items() if kind != "register"}}
-    for schema in schemas.values():
+    found = {"register": register, **{kind: _read(name) for kind, name in SCHEMA_FILES.items() if kind != "register"}}
+    for schema in found.values():
         _inherit_descriptions(schema)
+    return found
+
+
+@lru_cache(maxsize=8)
+def validators(known_languages: tuple, required_languages: tuple) -> dict:
+    """Validators for each kind of file, built once per language configuration
+    (building a validator costs far more than using one)."""
+    found = schemas(known_languages, required_languages)
     registry = Registry().with_resources(
-        (SCHEMA_FILES[kind], Resource.from_contents(schema)) for kind, schema in schemas.items()
+        (SCHEMA_FILES[kind], Resource.from_contents(schema)) for kind, schema in found.items()
     )
     checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
     return {
         kind: jsonschema.Draft202012Validator(schema, registry=registry, format_checker=checker)
-        for kind, schema in schemas.items()
+        for kind, schema in found.items()
     }
 
 
+@lru_cache(maxsize=8)
+def quick_checks(known_languages: tuple, required_languages: tuple) -> dict:
+    """Compiled yes/no checks per kind (see schema_quick); None where the
+    schema uses a keyword they do not know."""
+    found = schemas(known_languages, required_languages)
+    checks = {}
+    for kind in found:
+        try:
+            checks[kind] = schema_quick.compile_schema(kind, found)
+        except schema_quick.Unsupported:
+            checks[kind] = None
+    return checks
+
+
+@timed("validate")
 def check(document: Document, kind: str, known_languages: tuple, required_languages: tuple) -> list[Problem]:
-    validator = validators(tuple(known_languages), tuple(required_languages))[kind]
+    known, required = tuple(known_languages), tuple(required_languages)
+    quick = quick_checks(known, required)[kind]
+    if quick is not None and quick(document.data):
+        return []  # valid: nothing to explain, and jsonschema is far slower
+    validator = validators(known, required)[kind]
     return [p for error in validator.iter_errors(document.data) for p in _explain(error, document)]
 
 

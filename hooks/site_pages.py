@@ -10,6 +10,7 @@ from .cookie_markdown import render_cookie_page
 from .notice_markdown import render_index, render_notice
 from .problems import ProblemsFound, internal_error
 from .project import Project
+from .timings import timed
 
 NOTICES_DIR = "notices"
 COOKIES_PAGE = "cookies"  # the cookie notice: cookies/ and en/cookies/
@@ -54,6 +55,7 @@ def relative_url(target: str, source: str) -> str:
     return link + "/" if target.endswith("/") and link != "." else ("./" if link == "." else link)
 
 
+@timed("render")
 def page_markdown(page: GeneratedPage, project: Project, use_directory_urls: bool = True) -> str:
     locale = project.locales[page.language]
     if page.cookies:
@@ -66,7 +68,7 @@ def page_markdown(page: GeneratedPage, project: Project, use_directory_urls: boo
         def notice_url(register_id: str) -> str:
             return f"{register_id}/" if use_directory_urls else f"{register_id}.html"
         return render_index(project.catalogue, locale, notice_url)
-    register = next(r for r in project.catalogue.registers if r.id == page.register_id)
+    register = project.catalogue.by_id[page.register_id]
     cookies_url = None
     if project.inventory is not None:
         cookies_url = relative_url(page_url(COOKIES_PAGE, use_directory_urls),

@@ -1,0 +1,131 @@
+"""How long `mkdocs serve` takes to show an edited register: from saving the
+file to the new text being served, in the default language and in the last one.
+
+    python bench/serve_latency.py --registers 300 [--languages fi en] [--edits 3] [--dirty]
+
+With --dirty, the server runs `mkdocs serve --dirty --no-strict`: only pages
+older than their sources are built again.
+
+Starts `python -m mkdocs serve --livereload` on 127.0.0.1 in a synthetic site
+(see synthetic.py), waits for the first build, then edits the name of one
+register several times and polls its pages until the new name appears.
+Prints one line per edit and, as its last line,
+`serve_latency_s=<median> registers=<N> languages=<count> dirty=<yes|no>`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synthetic  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.read().decode("utf-8", errors="replace")
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def wait_for(urls: list[str], text: str, deadline: float, server: subprocess.Popen) -> dict:
+    """Seconds until each URL serves a page containing `text` (polled)."""
+    started, seen = time.perf_counter(), {}
+    while len(seen) < len(urls):
+        if server.poll() is not None:
+            raise SystemExit(f"mkdocs serve stopped (exit code {server.returncode})")
+        if time.perf_counter() > deadline:
+            raise SystemExit(f"{text!r} did not appear within the time limit")
+        for url in urls:
+            if url not in seen:
+                page = fetch(url)
+                if page is not None and text in page:
+                    seen[url] = time.perf_counter() - started
+        time.sleep(0.05)
+    return seen
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--registers", type=int, required=True)
+    parser.add_argument("--languages", nargs="+", default=["fi", "en"])
+    parser.add_argument("--versions", type=int, default=2)
+    parser.add_argument("--edits", type=int, default=3, help="edits to measure")
+    parser.add_argument("--dirty", action="store_true",
+                        help="serve with --dirty --no-strict (rebuild only the pages that changed)")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds the whole run may take")
+    args = parser.parse_args(argv)
+    languages = tuple(args.languages)
+    synthetic.check_languages(languages)
+    deadline = time.perf_counter() + args.timeout
+
+    work = Path(tempfile.mkdtemp(prefix="notices-serve-"))
+    site = work / "site-project"
+    server = None
+    try:
+        synthetic.make_site(site, args.registers, languages, args.versions)
+        register = sorted(p for p in (site / "registers").glob("*.yml") if not p.name.startswith("_"))[
+            args.registers // 2]
+        port = free_port()
+        command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}"]
+        if args.dirty:
+            command += ["--dirty", "--no-strict"]  # MkDocs warns about dirty builds
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+        log = open(work / "serve.log", "wb")
+        started = time.perf_counter()
+        server = subprocess.Popen(command, cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}/"
+        urls = [f"{base}{'' if i == 0 else lang + '/'}notices/{register.stem}/" for i, lang in enumerate(languages)]
+        watched = [urls[0], urls[-1]] if len(urls) > 1 else urls
+        text = register.read_text(encoding="utf-8")
+        wait_for(watched, "notice-section", deadline, server)
+        print(f"{args.registers} registers in {' '.join(languages)}: first build served after "
+              f"{time.perf_counter() - started:.1f} s; editing {register.name}", flush=True)
+
+        latencies = []
+        for edit in range(1, args.edits + 1):
+            marker = f"Muokattu{edit}x"
+            # the name in every language, as an author would change it
+            lines = text.split("\n")
+            start = lines.index("name:")
+            for i in range(start + 1, start + 1 + len(languages)):
+                lines[i] = f"{lines[i]} {marker}"
+            time.sleep(1.0)  # let the watcher settle after the previous build
+            register.write_text("\n".join(lines), encoding="utf-8")
+            seen = wait_for(watched, marker, deadline, server)
+            latencies.append(seen[watched[0]])
+            print(f"edit {edit}: {languages[0]} page {seen[watched[0]]:.2f} s, "
+                  f"{languages[-1]} page {seen[watched[-1]]:.2f} s", flush=True)
+        print(f"serve_latency_s={statistics.median(latencies):.2f} registers={args.registers} "
+              f"languages={len(languages)} dirty={'yes' if args.dirty else 'no'}")
+    finally:
+        if server is not None and server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
