@@ -139,6 +139,8 @@ def write_registers(root: Path, count: int, languages: tuple, versions: int) -> 
     (folder / "_organisation.yml").write_text(dump(organisation, languages, "organisation"), encoding="utf-8")
     templates = [(p.stem, yaml.safe_load(p.read_text(encoding="utf-8")))
                  for p in sorted((REPO / "registers").glob("[!_]*.yml"))]
+    for _, template in templates:
+        template.pop("website_visitors", None)  # the benchmark's site has no cookie inventory
     histories = {}
     for n in range(count):
         stem, template = templates[n % len(templates)]

@@ -229,7 +229,9 @@ def on_page_context(context, page, config, nav):
     # mkdocs-material writes `page.title | striptags` into <title>, and striptags
     # turns the escaped `&lt;script&gt;` of a register name back into markup.
     # page.meta.title is written as it is: give it the escaped title.
-    if page.file.src_uri in _state.pages and page.title:
+    # Only where striptags could change it: a title with an entity. (A page
+    # with meta makes the theme render more, so the others are left alone.)
+    if page.file.src_uri in _state.pages and page.title and "&" in page.title:
         page.meta["title"] = page.title
     # The banner's link to the cookie notice, relative to this page.
     if _state.cookies_url is not None and isinstance(config.extra.get("consent"), dict):

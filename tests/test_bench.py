@@ -15,7 +15,7 @@ def run_bench(script: str, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_build_benchmark_reports_the_same_site_with_and_without_hooks():
-    result = run_bench("build_scale.py", "--registers", "3", "--runs", "1")
+    result = run_bench("build_scale.py", "--registers", "4", "--runs", "1")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().split("\n")
     assert "output of (a) and (b): same" in result.stdout
