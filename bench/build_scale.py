@@ -175,6 +175,7 @@ def report(args, languages, runs_a, runs_b, pages, size_a, size_b, same) -> None
     row("(b) floor: plain files, CPU", [r.cpu for r in runs_b])
     row("    wall clock", [r.wall for r in runs_b])
     row("(a)/(b) CPU", [a.cpu / b.cpu for a, b in zip(runs_a, runs_b)], "", 3)
+    print(f"{'    fastest (a) / fastest (b)':<34}{min(r.cpu for r in runs_a) / min(r.cpu for r in runs_b):>9.3f}")
     phase = {name: [r.timings.get(name, {}).get("seconds", 0.0) for r in runs_a]
              for name in (*PHASES, "hooks", "imports")}
     row("(c) hooks: load (read, parse)", phase["load"], "s", 3)

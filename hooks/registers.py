@@ -9,9 +9,9 @@ from functools import cached_property
 from pathlib import Path
 
 from . import rules, schema_check
-from .timings import timed
 from .languages import Languages
 from .problems import Problem, ProblemsFound
+from .timings import timed
 from .yaml_source import Document, decode, parse
 
 REGISTER_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
