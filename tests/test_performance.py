@@ -77,6 +77,12 @@ def test_two_languages_read_parse_and_validate_each_register_once(tmp_path, monk
     assert dict(validated) == once
 
 
+def test_registers_are_parsed_by_the_c_yaml_parser():
+    """libyaml is part of the PyYAML wheels; the pure-Python parser is several times slower."""
+    assert yaml.__with_libyaml__
+    assert issubclass(yaml_source.RegisterLoader, yaml.CSafeLoader)
+
+
 def _links(soup, page_url: str) -> set:
     """Site-relative targets of the links of a page at `page_url` (e.g. notices/x/)."""
     found = set()
