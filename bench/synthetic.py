@@ -52,6 +52,8 @@ NAV_TRANSLATIONS = {
     "sv": {"Etusivu": "Startsida", "Tietosuojaselosteet": "Dataskyddsbeskrivningar"},
 }
 LANGUAGE_NAMES = {"fi": "Suomi", "en": "English", "sv": "Svenska"}
+# Texts in other languages are the English text after this (plain text, like a translation).
+TRANSLATED = {"sv": "På svenska"}
 
 
 def _is_text(value) -> bool:
@@ -64,7 +66,8 @@ def localise(value, languages: tuple):
     """Texts in exactly `languages`: fi and en as written, others from the
     English text (length and Markdown as in a real translation)."""
     if _is_text(value):
-        return {lang: value[lang] if lang in value else f"[{lang}] {value['en']}" for lang in languages}
+        return {lang: value[lang] if lang in value else f"{TRANSLATED.get(lang, lang)}: {value['en']}"
+                for lang in languages}
     if isinstance(value, dict):
         return {k: localise(v, languages) for k, v in value.items()}
     if isinstance(value, list):

@@ -77,6 +77,12 @@ def test_two_languages_read_parse_and_validate_each_register_once(tmp_path, monk
     assert dict(validated) == once
 
 
+def test_registers_are_parsed_by_the_c_yaml_parser():
+    """libyaml is part of the PyYAML wheels; the pure-Python parser is several times slower."""
+    assert yaml.__with_libyaml__
+    assert issubclass(yaml_source.RegisterLoader, yaml.CSafeLoader)
+
+
 def _links(soup, page_url: str) -> set:
     """Site-relative targets of the links of a page at `page_url` (e.g. notices/x/)."""
     found = set()
@@ -181,7 +187,8 @@ _ENUMS = sorted(_enum_values(schema_check.schemas(*LANGUAGES)))
 _VALUES = st.sampled_from([
     "", "x", "none", "None", 0, 1, 1.5, True, False, None, [], {}, [{}], ["x"], {"fi": "a"}, {"fi": "a", "en": "b"},
     {"fi": "a", "en": ""}, {"fi": "a", "en": "b", "sv": "c"}, {"fi": "a", "en": "b", "EN": "c"}, {"fi": 1, "en": "b"},
-    "2024-01-31", "2024-02-30", "2024-1-31", "20240131", "2024-W05-3", "２０２４-01-31", "2024-01-31\n", "+358 40 000 0000", "040 000 0000", "+358",
+    "2024-01-31", "2024-02-30", "2024-1-31", "20240131", "2024-W05-3", "２０２４-01-31", "2024-01-31\n",
+    "+358 40 000 0000", "040 000 0000", "+358",
     "a@b.example", "a@b", "https://x.example", "ftp://x.example", "1234567-1", "1234567", *_ENUMS,
 ])
 
@@ -215,7 +222,8 @@ def _mutated(draw):
         elif action == "delete":
             del parent[key]
         elif action == "add" and isinstance(parent, dict):
-            parent[draw(st.sampled_from(["extra", "sv", "en", "items", "name", "details"]))] = copy.deepcopy(draw(_VALUES))
+            new_key = draw(st.sampled_from(["extra", "sv", "en", "items", "name", "details"]))
+            parent[new_key] = copy.deepcopy(draw(_VALUES))
         elif action == "add" and isinstance(parent, list):
             parent.append(copy.deepcopy(draw(st.one_of(_VALUES, st.just(parent[key])))))
         elif action == "empty" and isinstance(parent[key], (dict, list, str)):
