@@ -19,9 +19,9 @@ def test_build_benchmark_reports_the_same_site_with_and_without_hooks():
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().split("\n")
     assert "output of (a) and (b): same" in result.stdout
-    last = re.fullmatch(r"overhead_ratio=(\d+\.\d+) registers=3 pages=(\d+) hooks_ms_per_page=(\d+\.\d+)", lines[-1])
+    last = re.fullmatch(r"overhead_ratio=(\d+\.\d+) registers=4 pages=(\d+) hooks_ms_per_page=(\d+\.\d+)", lines[-1])
     assert last, lines[-1]
-    assert int(last.group(2)) == (3 + 2) * 2  # notices, index and front page, in fi and en
+    assert int(last.group(2)) == (4 + 2) * 2  # notices, index and front page, in fi and en
     assert float(last.group(1)) > 0.5
 
 
