@@ -56,10 +56,10 @@ def _read(path: Path) -> tuple[Document | None, list[Problem]]:
     return parse(text, shown) if text is not None else (None, problems)
 
 
-def _leaves(data, path=()):
+def leaves(data, path=()):
     if isinstance(data, dict):
         for key, value in data.items():
-            yield from _leaves(value, path + (key,))
+            yield from leaves(value, path + (key,))
     else:
         yield path, data
 
@@ -71,14 +71,14 @@ def load_locales(languages: tuple, locale_dir: Path = LOCALE_DIR) -> dict:
     reference, problems = _read(locale_dir / f"{REFERENCE}.yml")
     if reference is None:
         raise ProblemsFound(problems)
-    expected = {path for path, _ in _leaves(reference.data)}
+    expected = {path for path, _ in leaves(reference.data)}
     locales = {}
     for code in languages:
         document, found = (reference, []) if code == REFERENCE else _read(locale_dir / f"{code}.yml")
         problems += found
         if document is None:
             continue
-        have = dict(_leaves(document.data))
+        have = dict(leaves(document.data))
         for path in sorted(expected - set(have), key=str):
             problems.append(Problem(document.file, document.line_of(path), field_path(path),
                                     f"missing: every locale file needs the texts of hooks/locales/{REFERENCE}.yml"))

@@ -10,7 +10,7 @@ import pytest
 from conftest import FIXTURES, REPO
 from hooks.gdpr import applicable_rights
 from hooks.languages import Languages
-from hooks.locales import LOCALE_DIR, load_locales
+from hooks.locales import LOCALE_DIR, leaves, load_locales
 from hooks.notice_markdown import SECTION_ORDER, render_notice
 from hooks.problems import Problem, ProblemsFound
 from hooks.project import languages_from_mkdocs_yml
@@ -81,19 +81,13 @@ def test_languages_are_read_from_mkdocs_yml_without_mkdocs(tmp_path):
 
 # --- locales ----------------------------------------------------------------
 
-def _leaves(data, path=()):
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _leaves(value, path + (key,))
-    else:
-        yield path, data
 
 
 @pytest.mark.parametrize("code", sorted(p.stem for p in LOCALE_DIR.glob("*.yml")))
 def test_every_locale_has_the_reference_keys_and_placeholders(code):
     locales = load_locales((code, "en"))
-    reference = dict(_leaves(locales["en"].texts))
-    own = dict(_leaves(locales[code].texts))
+    reference = dict(leaves(locales["en"].texts))
+    own = dict(leaves(locales[code].texts))
     assert set(own) == set(reference)
     for path, text in reference.items():
         fields = {f for _, f, _, _ in string.Formatter().parse(str(text)) if f}
