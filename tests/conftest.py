@@ -116,6 +116,17 @@ def swedish_project(destination: Path) -> SiteProject:
     return site
 
 
+def data_paths(value, path=()):
+    """Every path in nested data (mappings and lists), the root first."""
+    yield path
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            yield from data_paths(sub, path + (key,))
+    elif isinstance(value, list):
+        for index, sub in enumerate(value):
+            yield from data_paths(sub, path + (index,))
+
+
 def tree_digest(folder: Path) -> dict:
     """Every file under `folder` with the hash of its content."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()

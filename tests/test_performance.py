@@ -20,7 +20,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, REPO, make_project, register_files
+from conftest import data_paths, FIXTURES, REPO, make_project, register_files
 from hooks import safe_markdown, schema_check, schema_quick, yaml_source
 
 LANGUAGES = (("fi", "en"), ("fi", "en"))
@@ -193,14 +193,6 @@ _VALUES = st.sampled_from([
 ])
 
 
-def _paths(value, path=()):
-    yield path
-    if isinstance(value, dict):
-        for key, sub in value.items():
-            yield from _paths(sub, path + (key,))
-    elif isinstance(value, list):
-        for index, sub in enumerate(value):
-            yield from _paths(sub, path + (index,))
 
 
 @st.composite
@@ -208,7 +200,7 @@ def _mutated(draw):
     kind, data = draw(st.sampled_from(VALID))
     data = copy.deepcopy(data)
     for _ in range(draw(st.integers(1, 3))):
-        paths = list(_paths(data))
+        paths = list(data_paths(data))
         path = draw(st.sampled_from(paths))
         parent = data
         for part in path[:-1]:

@@ -15,7 +15,7 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES
+from conftest import data_paths, FIXTURES
 from hooks.languages import Languages
 from hooks.locales import load_locales
 from hooks.problems import Problem, ProblemsFound
@@ -51,14 +51,6 @@ values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
                       max_leaves=10)
 
 
-def paths(value, path=()):
-    yield path
-    if isinstance(value, dict):
-        for key, sub in value.items():
-            yield from paths(sub, path + (key,))
-    elif isinstance(value, list):
-        for i, sub in enumerate(value):
-            yield from paths(sub, path + (i,))
 
 
 def parent_and_key(data, path):
@@ -74,12 +66,12 @@ def mutated_registers(draw) -> str:
     renamed; then, sometimes, its text cut, doubled or spliced."""
     data = copy.deepcopy(BASE)
     for _ in range(draw(st.integers(1, 4))):
-        path = draw(st.sampled_from([p for p in paths(data) if p]))
+        path = draw(st.sampled_from([p for p in data_paths(data) if p]))
         node, key = parent_and_key(data, path)
         operation = draw(st.sampled_from(["delete", "replace", "replace", "copy", "rename",
                                           "retext", "retext", "retext"]))
         if operation == "retext":  # usually still valid: reaches the renderer
-            texts = [p for p in paths(data) if p and isinstance(parent_and_key(data, p)[0][p[-1]], str)]
+            texts = [p for p in data_paths(data) if p and isinstance(parent_and_key(data, p)[0][p[-1]], str)]
             node, key = parent_and_key(data, draw(st.sampled_from(texts)))
             node[key] = draw(text)
         elif operation == "delete":
@@ -110,7 +102,7 @@ def retexted_registers(draw) -> str:
     """The minimal register with random author text in its texts: mostly
     valid, so that the renderer gets random text too."""
     data = copy.deepcopy(BASE)
-    for path in [p for p in paths(data) if p and p[-1] in ("fi", "en")]:
+    for path in [p for p in data_paths(data) if p and p[-1] in ("fi", "en")]:
         node, key = parent_and_key(data, path)
         if draw(st.booleans()):
             node[key] = draw(valid_text)
