@@ -16,14 +16,14 @@ from .locales import Locale
 from .notice_markdown import _table, _tag
 from .safe_markdown import escape, escape_markdown_line, to_html, to_inline_html
 
-_AMOUNT = re.compile(r"^(\d+) (minute|hour|day|week|month|year)s?$")
+_AMOUNT = re.compile(r"([0-9]+) (minute|hour|day|week|month|year)s?")
 
 
 def duration(value, locale: Locale) -> str:
     """`session`, `until-cleared`, `13 months` or a text per language, as HTML."""
     if isinstance(value, dict):
         return to_inline_html(value[locale.code])
-    amount = _AMOUNT.match(value)
+    amount = _AMOUNT.fullmatch(value)
     if amount:
         return escape(format_unit(int(amount.group(1)), f"duration-{amount.group(2)}", length="long",
                                   locale=locale("babel_locale")))

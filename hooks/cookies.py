@@ -30,7 +30,7 @@ PROVIDERS = {
     "plausible": ("property",),  # overrides/partials/integrations/analytics/plausible.html
 }
 # mkdocs-material keeps its state in localStorage under `<site path>.<name>`, e.g. `/.__consent`.
-_THEME_KEY = re.compile(r"^/(?:.*/)?\.(.+)$")
+_THEME_KEY = re.compile(r"/(?:.*/)?\.(.+)")
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class Inventory:
 
 def name_pattern(name: str) -> re.Pattern:
     """A disclosed name as a pattern: `*` stands for any characters."""
-    return re.compile("^" + ".*".join(re.escape(part) for part in name.split("*")) + "$")
+    return re.compile("^" + ".*".join(re.escape(part) for part in name.split("*")) + r"\Z")
 
 
 # ---------------------------------------------------------------- the inventory itself
@@ -87,13 +87,16 @@ def check_inventory(document: Document) -> list[Problem]:
     """Rules between items of `_cookies.yml` (the schema checks each item).
     Skips what is not well-formed, so it can run on data that failed the schema."""
     data = document.data if isinstance(document.data, dict) else {}
-    items = [(i, item) for i, item in enumerate(data.get("storage") or []) if isinstance(item, dict)]
+    storage = data.get("storage")
+    items = [(i, item) for i, item in enumerate(storage) if isinstance(item, dict)] if isinstance(storage, list) else []
     services = data.get("analytics")
     services = [(i, s) for i, s in enumerate(services) if isinstance(s, dict)] if isinstance(services, list) else []
     problems = []
     seen: dict = {}
     for i, service in services:
         sid = service.get("id")
+        if not isinstance(sid, str):
+            continue  # the schema reports it (a list or mapping cannot be compared)
         if sid in seen:
             problems.append(_problem(document, ("analytics", i, "id"),
                                      f"the service '{sid}' is already listed as analytics[{seen[sid] + 1}]; list each service once"))
@@ -101,11 +104,15 @@ def check_inventory(document: Document) -> list[Problem]:
     names: dict = {}
     for i, item in items:
         key = (item.get("type"), item.get("name"))
-        if key in names:
+        comparable = all(isinstance(part, str) for part in key)  # else the schema reports it
+        if comparable and key in names:
             problems.append(_problem(document, ("storage", i, "name"),
                                      f"'{key[1]}' ({key[0]}) is already listed as storage[{names[key] + 1}]; list each item once"))
-        names.setdefault(key, i)
+        if comparable:
+            names.setdefault(key, i)
         service = item.get("service")
+        if not isinstance(service, (str, type(None))):
+            continue  # the schema reports it
         if service is not None and service not in seen:
             known = ", ".join(str(s) for s in seen) or "none are listed"
             problems.append(_problem(document, ("storage", i, "service"),
@@ -239,7 +246,7 @@ def _check_analytics(inventory: Inventory, site: SiteSettings, where: str) -> li
         if site.analytics.get(setting) in (None, ""):
             problems.append(site.problem(("extra", "analytics"), f"'{provider}' needs `{setting}` under extra.analytics"))
     url = site.analytics.get("url")
-    if url is not None and not re.match(r"^https://[^\s\"'<>]+$", str(url)):
+    if url is not None and not re.fullmatch(r"https://[^\s\"'<>]+", str(url)):
         problems.append(site.problem(("extra", "analytics", "url"), "expected the analytics server's address, "
                                                                      "starting with https://"))
     return problems
@@ -337,7 +344,7 @@ def undisclosed(found: Iterable[tuple[str, str]], disclosed: Iterable[tuple[str,
     missing = []
     for storage_type, key in found:
         candidates = {key}
-        theme_key = _THEME_KEY.match(key) if storage_type != "cookie" else None
+        theme_key = _THEME_KEY.fullmatch(key) if storage_type != "cookie" else None
         if theme_key:
             candidates.add(theme_key.group(1))
         if not any(t == storage_type and p.match(c) for t, p in patterns for c in candidates):

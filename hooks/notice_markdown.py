@@ -98,7 +98,7 @@ def _contact_fields(p: _Page, contact: dict) -> str:
 
 
 def _website(url: str | None) -> str:
-    return f'<a href="{escape(url)}" rel="noopener">{escape(url)}</a>' if url else ""
+    return f'<a href="{escape(url)}" rel="noopener noreferrer">{escape(url)}</a>' if url else ""
 
 
 def controller(p: _Page) -> str:

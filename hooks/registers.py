@@ -14,7 +14,7 @@ from .timings import timed
 from .problems import Problem, ProblemsFound, internal_error
 from .yaml_source import MAX_BYTES, Document, decode, parse
 
-REGISTER_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REGISTER_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: `$` would allow a final line break
 YAML_SUFFIXES = (".yml", ".yaml")
 # Shared files (name starts with `_`) and the schema each follows.
 SHARED_FILES = {"_organisation": "organisation", cookies.INVENTORY: "cookies"}
@@ -101,7 +101,7 @@ def load_catalogue(registers_dir: Path, languages: Languages, root: Path | None 
                 known = ", ".join(f"{name}.yml" for name in SHARED_FILES)
                 problems.append(Problem(shown, 0, "", f"unknown shared file; shared files are: {known}"))
                 continue
-        elif not REGISTER_ID.match(stem):
+        elif not REGISTER_ID.fullmatch(stem):
             problems.append(Problem(shown, 0, "", "the file name is the register id and may contain only lowercase "
                                                   "letters a-z, digits and single hyphens, e.g. customer-register.yml"))
             continue
@@ -121,6 +121,12 @@ def load_catalogue(registers_dir: Path, languages: Languages, root: Path | None 
             problems.append(Problem(shown, 1, "", "the file must be a mapping of items such as `name:` and `purposes:`"))
             continue
         if stem.startswith("_"):
+            if stem in shared:  # `_cookies.yaml` beside `_cookies.yml`: neither may win silently
+                names = f"{shared[stem].file} and {shown}"
+                problems += [Problem(file, 0, "", f"{names} are the same shared file with two extensions; "
+                                                  "merge them into one and remove the other")
+                             for file in (shared[stem].file, shown)]
+                continue
             shared[stem] = document
         else:
             documents.setdefault(stem, []).append((path, document))

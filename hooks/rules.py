@@ -31,9 +31,19 @@ def _date(value) -> dt.date | None:
         return None
 
 
+# Characters that show nothing although they are not white space.
+_INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def blank(text: str) -> bool:
+    """True if `text` shows nothing: only white space and invisible characters
+    (format characters such as U+200B ZERO WIDTH SPACE, fillers)."""
+    return all(ch.isspace() or ch in _INVISIBLE or unicodedata.category(ch) in ("Cf", "Cc") for ch in text)
+
+
 def business_id_valid(value: str) -> bool:
     """Finnish business ID (Y-tunnus) check digit: weights 7,9,10,5,8,4,2, mod 11."""
-    if not re.fullmatch(r"\d{7}-\d", value):
+    if not re.fullmatch(r"[0-9]{7}-[0-9]", value):  # Python's \d also takes other scripts' digits
         return False
     total = sum(int(d) * w for d, w in zip(value[:7], (7, 9, 10, 5, 8, 4, 2)))
     remainder = total % 11
@@ -95,6 +105,8 @@ def _check_legal_bases(document: Document, data: dict) -> list[Problem]:
             continue
         code = entry.get("basis")
         path = ("legal_bases", i)
+        if not isinstance(code, str):
+            continue  # the schema reports it; a list or mapping here cannot be compared
         if code == "f" and "legitimate_interest" not in entry:
             problems.append(_problem(document, path + ("legitimate_interest",),
                                      "basis f (legitimate interests) needs `legitimate_interest`: "
@@ -105,7 +117,7 @@ def _check_legal_bases(document: Document, data: dict) -> list[Problem]:
         if "law" in entry and code not in ("c", "e"):
             problems.append(_problem(document, path + ("law",),
                                      f"`law` belongs to bases c (legal obligation) and e (public task), not to basis {code}"))
-        if isinstance(code, str) and code in seen:
+        if code in seen:
             problems.append(_problem(document, path + ("basis",),
                                      f"basis {code} is already listed as legal basis {seen[code] + 1}; "
                                      "describe both uses in one entry"))
@@ -138,7 +150,10 @@ def _check_dates(document: Document, data: dict) -> list[Problem]:
 def _check_business_id(document: Document, data: dict) -> list[Problem]:
     controller = data.get("controller")
     value = controller.get("business_id") if isinstance(controller, dict) else None
-    if isinstance(value, str) and re.fullmatch(r"\d{7}-\d", value) and not business_id_valid(value):
+    # Surrounding white space (a `|` block ends in a line break) is reported by
+    # the schema; the check digit is judged on what remains, so both are said.
+    value = value.strip() if isinstance(value, str) else None
+    if value is not None and re.fullmatch(r"[0-9]{7}-[0-9]", value) and not business_id_valid(value):
         return [_problem(document, ("controller", "business_id"),
                          f"'{value}' is not a valid business ID (Y-tunnus): its check digit does not match; "
                          "copy it from the Finnish Trade Register (ytj.fi)")]
@@ -155,6 +170,9 @@ def _check_texts(document: Document, value, path: tuple) -> list[Problem]:
         return [p for i, sub in enumerate(value) for p in _check_texts(document, sub, path + (i,))]
     if not isinstance(value, str):
         return []
+    if value and blank(value):  # an empty text is the schema's to report
+        return [_problem(document, path, "the text is empty (it has only spaces, line breaks or invisible "
+                                         "characters); write the text, or remove the item")]
     hidden = sorted(set(safe_markdown.HIDDEN_CHARACTERS.findall(value)))
     if hidden:
         names = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL CHARACTER')}" for ch in hidden)

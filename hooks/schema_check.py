@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 from referencing import Registry, Resource
 
-from . import schema_quick
+from . import dates, patterns, schema_quick
 from .problems import Problem, field_path
 from .timings import timed
 from .yaml_source import Document
@@ -55,6 +55,30 @@ def schemas(known_languages: tuple, required_languages: tuple) -> dict:
     return found
 
 
+def _pattern(validator, pattern, instance, schema):
+    """jsonschema's `pattern`, with the schema language's `$` (the end of the text)."""
+    if validator.is_type(instance, "string") and not patterns.compile_pattern(pattern).search(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _pattern})
+_FORMATS = jsonschema.FormatChecker(jsonschema.Draft202012Validator.FORMAT_CHECKER.checkers)
+
+
+@_FORMATS.checks("date", raises=ValueError)
+def _date(instance) -> bool:
+    """A calendar date, and one a register can plausibly hold (hooks/dates.py)."""
+    if not isinstance(instance, str):
+        return True
+    day = dates.parse(instance)
+    if day is None:
+        return False
+    why = dates.implausible(day)
+    if why:
+        raise ValueError(why)
+    return True
+
+
 @lru_cache(maxsize=8)
 def validators(known_languages: tuple, required_languages: tuple) -> dict:
     """Validators for each kind of file, built once per language configuration
@@ -63,9 +87,8 @@ def validators(known_languages: tuple, required_languages: tuple) -> dict:
     registry = Registry().with_resources(
         (SCHEMA_FILES[kind], Resource.from_contents(schema)) for kind, schema in found.items()
     )
-    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
     return {
-        kind: jsonschema.Draft202012Validator(schema, registry=registry, format_checker=checker)
+        kind: _Validator(schema, registry=registry, format_checker=_FORMATS)
         for kind, schema in found.items()
     }
 
@@ -105,6 +128,16 @@ def _show(value) -> str:
 
 def _expected(schema: dict) -> str:
     return schema.get("description") or "a different value"
+
+
+def _only_white_space_wrong(error: jsonschema.ValidationError) -> bool:
+    """The value would be valid without the white space around it."""
+    value = error.instance
+    if not isinstance(value, str) or value.strip() == value:
+        return False
+    if error.validator == "pattern":
+        return patterns.compile_pattern(error.validator_value).search(value.strip()) is not None
+    return error.validator_value == "date" and dates.parse(value.strip()) is not None
 
 
 def _explain(error: jsonschema.ValidationError, document: Document) -> list[Problem]:
@@ -158,6 +191,12 @@ def _explain(error: jsonschema.ValidationError, document: Document) -> list[Prob
         return [problem(f"this is empty; expected {_expected(schema)}")]
     if kind == "minLength":
         return [problem("the text is empty; write the text, or remove the item")]
+    if kind in ("pattern", "format") and _only_white_space_wrong(error):
+        return [problem(f"{_show(error.instance)} has a line break or spaces around it (a `|` or `>` block keeps "
+                        f"the final line break); write the value on the line of its key: "
+                        f"`{path[-1] if path else 'key'}: {error.instance.strip()}`")]
+    if kind == "format" and error.validator_value == "date" and isinstance(error.cause, ValueError):
+        return [problem(str(error.cause))]
     if kind == "format" and error.validator_value == "date":
         return [problem(f"{_show(error.instance)} is not a valid date; expected {_expected(schema)}")]
     if kind in ("pattern", "format"):

@@ -12,9 +12,9 @@ document as before, so a schema change can cost speed but never correctness.
 """
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Any, Callable
+
+from . import dates, patterns
 
 Check = Callable[[Any], bool]
 
@@ -33,7 +33,6 @@ _TYPES = {
         isinstance(value, int) or isinstance(value, float) and value.is_integer()),
     "number": lambda value: not isinstance(value, bool) and isinstance(value, (int, float)),
 }
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # as jsonschema's "date" format
 
 
 class Unsupported(Exception):
@@ -140,7 +139,7 @@ class _Compiler:
         return lambda value: not isinstance(value, str) or len(value) >= least
 
     def _pattern(self, pattern: str, schema, kind) -> Check:
-        search = re.compile(pattern).search  # jsonschema uses re.search too
+        search = patterns.compile_pattern(pattern).search  # jsonschema uses re.search too
         return lambda value: not isinstance(value, str) or search(value) is not None
 
     def _format(self, name: str, schema, kind) -> Check:
@@ -172,10 +171,8 @@ class _Compiler:
 def _is_date(value) -> bool:
     if not isinstance(value, str):
         return True
-    try:
-        return bool(_DATE.fullmatch(value) and dt.date.fromisoformat(value))
-    except ValueError:
-        return False
+    day = dates.parse(value)  # as schema_check's "date" format: a plausible calendar date
+    return day is not None and dates.implausible(day) is None
 
 
 def _all(checks: list) -> Check:

@@ -89,7 +89,7 @@ def parse(text: str, file: str) -> tuple[Document | None, list[Problem]]:
         document = Document(file, None)
         if root is None:
             return document, []
-        builder = _Builder(loader, document)
+        builder = _Builder(loader, document, root)
         try:
             document.data = builder.build(root, (), 0)
         except _Bound as bound:
@@ -157,6 +157,26 @@ def _shown_tag(tag: str) -> str:
     return "!!" + tag[len(STANDARD_TAG):] if tag.startswith(STANDARD_TAG) else tag
 
 
+def _repeats(root) -> bool:
+    """True if the node tree repeats a part of itself (aliases and `<<` merges
+    make a node the child of several parents). Walks each node once, so it
+    costs no more than the file's own size; run only when the bound is hit."""
+    seen, stack = set(), [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack += node.value
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.tag == MERGE_TAG:
+                    return True
+                stack += (key, value)
+    return False
+
+
 class _Builder:
     """Builds plain data from the node tree, with a line for every path.
 
@@ -165,8 +185,8 @@ class _Builder:
     MAX_NODES values, long before it uses much time or memory), and `<<`
     merges are counted the same way."""
 
-    def __init__(self, loader, document: Document):
-        self.loader, self.document = loader, document
+    def __init__(self, loader, document: Document, root=None):
+        self.loader, self.document, self.root = loader, document, root
         self.problems: list[Problem] = []
         self.count = 0
 
@@ -176,8 +196,11 @@ class _Builder:
     def enter(self, path: tuple, depth: int, values: int = 1) -> None:
         self.count += values
         if self.count > MAX_NODES:
-            raise _Bound(path, f"the data expands to more than {MAX_NODES:,} values (YAML aliases `*name` "
-                               "repeating data); write the data out instead of repeating it with aliases")
+            if _repeats(self.root):
+                raise _Bound(path, f"the data expands to more than {MAX_NODES:,} values (YAML aliases `*name` "
+                                   "repeating data); write the data out instead of repeating it with aliases")
+            raise _Bound(path, f"the file holds more than {MAX_NODES:,} values, far more than any register "
+                               "needs; split it into several registers or shorten its lists")
         if depth > MAX_DEPTH:
             raise _Bound(path, _too_deep())
 
