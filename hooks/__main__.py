@@ -8,15 +8,21 @@ import sys
 from pathlib import Path
 
 from .problems import ProblemsFound
-from .project import languages_from_mkdocs_yml, load_project, site_from_mkdocs_yml
-from .site_pages import plan_pages, render_pages
+from . import addresses
+from .project import languages_from_mkdocs_yml, load_project, pages_settings_from_mkdocs_yml, site_from_mkdocs_yml
+from .site_pages import check_addresses, plan_pages, render_pages
 
 
 def check(config_file: Path) -> int:
     root = config_file.resolve().parent
     languages = languages_from_mkdocs_yml(config_file)
     project = load_project(root, languages, site_from_mkdocs_yml(config_file))
-    render_pages(project, plan_pages(project))  # what cannot be rendered fails here too, as in the build
+    pages = plan_pages(project)
+    docs_dir, directory_urls = pages_settings_from_mkdocs_yml(config_file)
+    # Pages at the same address as a hand-written one, as the build reports them.
+    check_addresses(project, pages, addresses.hand_written(docs_dir) if docs_dir.is_dir() else [], directory_urls,
+                    docs_dir.relative_to(root).as_posix() if docs_dir.is_relative_to(root) else str(docs_dir))
+    render_pages(project, pages)  # what cannot be rendered fails here too, as in the build
     count = len(project.catalogue.registers)
     print(f"{count} register{'s' if count != 1 else ''} checked in {', '.join(languages.built)}: no problems.")
     return 0

@@ -35,7 +35,8 @@ from hooks.cookies import SiteSettings, banner_description, consent_settings  # 
 from hooks.languages import Languages  # noqa: E402
 from hooks.problems import ProblemsFound  # noqa: E402
 from hooks.project import load_project  # noqa: E402
-from hooks.site_pages import plan_pages, render_pages  # noqa: E402
+from hooks.site_pages import check_addresses, plan_pages, render_pages  # noqa: E402
+from hooks import addresses, dates  # noqa: E402
 
 
 _IMPORT_SECONDS = time.perf_counter() - _IMPORT_STARTED
@@ -142,12 +143,19 @@ def _prepare(config) -> _BuildState:
         config_file.name, config_file)
     state.project = load_project(config_file.parent, _languages(config), state.site)
     state.pages = plan_pages(state.project)
-    for src_uri in state.pages:
-        if (Path(config.docs_dir) / src_uri).exists():
-            raise PluginError(_clash(src_uri))
+    # Every address clash with a hand-written page, whatever its source path
+    # (docs/notices.md, docs/notices/index.md), as `python -m hooks check` reports it.
+    docs_dir = Path(config.docs_dir)
+    check_addresses(state.project, state.pages, addresses.hand_written(docs_dir) if docs_dir.is_dir() else [],
+                    config.use_directory_urls, _shown(docs_dir, config_file.parent))
     state.markdown = render_pages(state.project, state.pages, config.use_directory_urls)
     state.dates = _last_changed(state.project, state.pages)
     return state
+
+
+def _shown(folder: Path, root: Path) -> str:
+    folder = folder.resolve()
+    return folder.relative_to(root).as_posix() if folder.is_relative_to(root) else folder.as_posix()
 
 
 def _clash(src_uri: str) -> str:
@@ -219,7 +227,9 @@ def _configure_cookies(config, files) -> None:
 def on_pre_page(page, config, files):
     # The sitemap's <lastmod>: the notice's own last update, not the day of the
     # build, so that two builds of the same data are identical.
-    if _state.dates.get(page.file.src_uri):
+    # Only a date MkDocs can write into the sitemap's gzip header: validation
+    # bounds every date, and this runs after the site directory was cleaned.
+    if dates.sitemap_date(_state.dates.get(page.file.src_uri)):
         page.update_date = _state.dates[page.file.src_uri]
     return page
 

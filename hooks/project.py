@@ -87,6 +87,13 @@ def site_from_mkdocs_yml(config_file: Path) -> SiteSettings:
     return SiteSettings.from_config(_read_mkdocs_yml(config_file), config_file.name, config_file)
 
 
+def pages_settings_from_mkdocs_yml(config_file: Path) -> tuple[Path, bool]:
+    """The hand-written pages' folder (docs_dir) and use_directory_urls, as MkDocs reads them."""
+    config = _read_mkdocs_yml(config_file)
+    docs_dir = config.get("docs_dir") if isinstance(config.get("docs_dir"), str) else "docs"
+    return config_file.resolve().parent / docs_dir, config.get("use_directory_urls", True) is not False
+
+
 def languages_from_mkdocs_yml(config_file: Path) -> Languages:
     """The site's languages as configured for mkdocs-static-i18n in mkdocs.yml."""
     config = _read_mkdocs_yml(config_file)

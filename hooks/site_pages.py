@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .cookie_markdown import render_cookie_page
 from .notice_markdown import render_index, render_notice
+from . import addresses
 from .problems import ProblemsFound, internal_error
 from .project import Project
 from .timings import timed
@@ -24,8 +25,24 @@ class GeneratedPage:
     cookies: bool = False  # the cookie notice
 
 
+class _Planned(dict):
+    """Pages by src_uri. A page planned for a src_uri that is taken (a register
+    named `index`) is kept aside, for check_addresses to report, instead of
+    silently replacing the first."""
+
+    def __init__(self):
+        super().__init__()
+        self.displaced: list = []
+
+    def __setitem__(self, src_uri, page):
+        if src_uri in self:
+            self.displaced.append(page)
+        else:
+            super().__setitem__(src_uri, page)
+
+
 def plan_pages(project: Project) -> dict[str, GeneratedPage]:
-    pages = {}
+    pages = _Planned()
     languages = project.languages
     for language in languages.built:
         suffix = languages.page_suffix(language)
@@ -90,3 +107,26 @@ def render_pages(project: Project, pages: dict, use_directory_urls: bool = True)
     if problems:
         raise ProblemsFound(problems)
     return rendered
+
+
+def _describe(page: GeneratedPage, project: Project) -> tuple[str, str]:
+    """(the file a generated page comes from, what it is, for messages)."""
+    if page.cookies:
+        return project.inventory.file, "the cookie notice"
+    if page.register_id is None:
+        return "registers/", "the list of all notices"
+    register = project.catalogue.by_id.get(page.register_id)
+    file = register.file if register is not None else f"registers/{page.register_id}.yml"
+    return file, f"the notice of register '{page.register_id}'"
+
+
+def check_addresses(project: Project, pages: dict, hand_written: list[str] = (), use_directory_urls: bool = True,
+                    docs_shown: str = "docs") -> None:
+    """Raise ProblemsFound if two pages would be published at the same address:
+    generated ones among themselves, or a generated and a hand-written one."""
+    planned = [(src_uri, page) for src_uri, page in pages.items()]
+    planned += [(page.src_uri, page) for page in getattr(pages, "displaced", [])]
+    generated = [(src_uri, *_describe(page, project)) for src_uri, page in planned]
+    problems = addresses.clashes(generated, list(hand_written), project.languages, use_directory_urls, docs_shown)
+    if problems:
+        raise ProblemsFound(problems)
