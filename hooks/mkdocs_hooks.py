@@ -36,7 +36,7 @@ from hooks.languages import Languages  # noqa: E402
 from hooks.problems import ProblemsFound  # noqa: E402
 from hooks.project import load_project  # noqa: E402
 from hooks.site_pages import check_addresses, plan_pages, render_pages  # noqa: E402
-from hooks import addresses, dates  # noqa: E402
+from hooks import addresses, csp, dates  # noqa: E402
 
 
 _IMPORT_SECONDS = time.perf_counter() - _IMPORT_STARTED
@@ -59,6 +59,9 @@ _state = _BuildState()
 _serving = False
 # Set by on_startup: `--dirty` builds only pages older than their sources.
 _dirty = False
+# Set by on_startup: `mkdocs serve` injects its own inline live-reload script,
+# which a Content-Security-Policy would block; the policy is for built sites.
+_csp = True
 
 
 def _languages(config) -> Languages:
@@ -104,8 +107,24 @@ def _author_errors(event):
 
 
 def on_startup(command, dirty):
-    global _dirty
+    global _dirty, _csp
     _dirty = dirty
+    _csp = command != "serve"
+
+
+def _with_policy(html: str, config) -> str:
+    return csp.add_policy(html, config.extra.get("analytics")) if _csp else html
+
+
+@_author_errors
+def on_post_page(output, page, config):
+    return _with_policy(output, config)
+
+
+@_author_errors
+def on_post_template(output_content, template_name, config):
+    # 404.html; other templates (sitemap.xml) have no <head> and stay as they are.
+    return _with_policy(output_content, config) if template_name.endswith(".html") else output_content
 
 
 @_author_errors

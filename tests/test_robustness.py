@@ -442,3 +442,103 @@ def test_pages_carry_a_referrer_policy_and_author_links_no_referrer(good_site):
         soup = site.html(page)
         policies = [m["content"] for m in soup.find_all("meta", attrs={"name": "referrer"})]
         assert policies == ["strict-origin-when-cross-origin"], page
+
+
+# ---------------------------------------------------------------- 8. Content-Security-Policy
+
+def _sha256(text: str) -> str:
+    import base64
+    import hashlib
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def test_the_policy_lists_exactly_the_inline_scripts_that_run():
+    from hooks import csp
+    page = ("<html><head><meta charset=utf-8><script>var a=1;</script>"
+            '<script id="__config" type="application/json">{"x": 1}</script>'
+            '<script src="bundle.js"></script></head><body><SCRIPT>b()</SCRIPT></body></html>')
+    out = csp.add_policy(page, {"provider": "matomo", "url": "https://stats.example/"})
+    assert out.startswith('<html><head>\n  <meta http-equiv="Content-Security-Policy" content="script-src \'self\' ')
+    policy = re.search(r'content="([^"]*)"', out).group(1)
+    assert policy == (f"script-src 'self' {' '.join(sorted([_sha256('var a=1;'), _sha256('b()')]))} "
+                      "https://stats.example; object-src 'none'; base-uri 'self'")
+
+
+def test_built_pages_carry_a_policy_with_their_own_inline_scripts(good_site):
+    site, _ = good_site
+    for page in ("index.html", "notices/members/index.html", "en/cookies/index.html", "404.html"):
+        html = (site.site / page).read_text(encoding="utf-8")
+        (policy,) = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', html)
+        assert html.index("Content-Security-Policy") < html.index("<script"), page
+        scripts = [body for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+                   if "src=" not in attrs and "application/json" not in attrs]
+        assert scripts, page
+        listed = set(re.findall(r"'sha256-[^']+'", policy))
+        assert listed == {_sha256(body) for body in scripts}, page
+        assert "https://analytiikka.kahvipaahtimo.example" in policy.split(";")[0]
+
+
+@pytest.mark.browser
+def test_the_policy_breaks_nothing_in_chromium(good_site):
+    """Search, the palette toggle, the consent banner and the analytics it loads
+    all work under the policy, and Chromium reports no violation."""
+    import functools
+    import os
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if sync_playwright is None or not Path(chromium).is_file():
+        reason = "Chromium or the Python package playwright is missing"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"{reason}; with CI=true the browser tests must run", pytrace=False)
+        pytest.skip(reason)
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    site, _ = good_site
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site.site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}/"
+    violations, errors, outside = [], [], []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page()
+            page.on("console", lambda m: m.text.startswith("CSP ") and violations.append(m.text))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+
+            def route(request_route):
+                if request_route.request.url.startswith(origin):
+                    request_route.continue_()
+                else:  # the analytics script, after consent: a stub
+                    outside.append(request_route.request.url)
+                    request_route.fulfill(status=200, body="window.__stub = true;", content_type="text/javascript")
+            page.route("**/*", route)
+            page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
+                                 "console.log('CSP ' + e.violatedDirective + ' ' + e.blockedURI))")
+            page.goto(origin + "notices/members/", wait_until="load")
+            page.locator(".md-consent__inner").wait_for(state="visible")
+            with page.expect_event("load"):  # the theme stores the choice and reloads
+                page.locator("form[name=consent] button:not([type=reset])").click()
+            page.wait_for_function("window.__stub === true", timeout=10_000)
+            scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+            next(label for label in page.locator("form[data-md-component=palette] label").all()
+                 if label.is_visible()).click()
+            page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') !== {json.dumps(scheme)}")
+            page.goto(origin + "en/")
+            page.keyboard.press("/")
+            page.locator("input[data-md-component=search-query]").first.type("membership", delay=30)
+            page.wait_for_selector(".md-search-result__item", timeout=15_000)
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert violations == [] and errors == []
+    assert [url for url in outside if url.endswith("/matomo.js")], outside
