@@ -109,7 +109,7 @@ def test_hand_written_page_in_the_way_keeps_the_site(good_site):
     finally:
         shutil.rmtree(clash.parent)
     assert result.returncode != 0 and "Traceback" not in result.stderr
-    assert "docs/notices/members.md exists, but this page is generated" in result.stderr
+    assert "docs/notices/members.md: this hand-written file would be published at notices/members/" in result.stderr
     assert tree_digest(site.site) == before
 
 

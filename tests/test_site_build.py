@@ -168,7 +168,7 @@ def test_hand_written_page_cannot_clash_with_a_generated_one(tmp_path):
     (site.root / "docs" / "notices" / "members.md").write_text("# Mine\n", encoding="utf-8")
     result = site.build()
     assert result.returncode != 0
-    assert "docs/notices/members.md exists, but this page is generated" in result.stderr
+    assert "docs/notices/members.md: this hand-written file would be published at notices/members/" in result.stderr
 
 
 def test_missing_registers_folder_is_reported(tmp_path):
