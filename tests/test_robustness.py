@@ -542,3 +542,33 @@ def test_the_policy_breaks_nothing_in_chromium(good_site):
         server.server_close()
     assert violations == [] and errors == []
     assert [url for url in outside if url.endswith("/matomo.js")], outside
+
+
+# ---------------------------------------------------------------- types, as a property
+
+_MINIMAL = {name: yaml.safe_load((FIXTURES / "minimal" / name).read_text(encoding="utf-8"))
+            for name in ("members.yml", "_organisation.yml", "_cookies.yml")}
+_ANY = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=12),
+                              st.sampled_from(["session\n", "1234567-2\n", " ", "2205-03-01", "none", "f"])),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(
+                        ["fi", "en", "basis", "name", "x"]), inner, max_size=3), max_leaves=6)
+
+
+@SETTINGS
+@given(st.data())
+def test_property_a_value_of_any_type_in_any_field_is_an_authors_message(tmp_path_factory, data):
+    name = data.draw(st.sampled_from(sorted(_MINIMAL)))
+    changed = copy.deepcopy(_MINIMAL[name])
+    path = data.draw(st.sampled_from([p for p in data_paths(changed) if p]))
+    node = changed
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = data.draw(_ANY)
+    registers = registers_with(tmp_path_factory.mktemp("types"))
+    (registers / name).write_text(yaml.safe_dump(changed, allow_unicode=True), encoding="utf-8")
+    try:
+        project = load_project(registers.parent, LANGUAGES)
+        render_pages(project, plan_pages(project))
+    except ProblemsFound as found:
+        assert not any("internal error" in p.message for p in found.problems), found.report()
+        assert all(p.line > 0 for p in found.problems if p.file == f"registers/{name}"), found.report()
