@@ -479,3 +479,16 @@ def test_broken_website_stops_the_build_with_file_line_and_field(tmp_path, case)
     result = site.check()
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert re.search(r"registers/_cookies\.yml:\d+: " + re.escape(words), result.stderr), result.stderr
+
+
+def test_the_guide_s_example_of_a_second_website_is_valid(tmp_path):
+    """registers/README.md section 10 shows a second website: it must pass the check as written."""
+    guide = (REPO / "registers" / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(websites:\n.*?)```", guide, re.S)
+    assert len(blocks) == 1
+    site = make_project(tmp_path / "p", registers=FIXTURES / "minimal")
+    path = site.registers / "_cookies.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + blocks[0], encoding="utf-8")
+    result = site.check()
+    assert result.returncode == 0, result.stderr
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["websites"][0]["id"] == "web-shop"
