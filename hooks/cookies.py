@@ -205,11 +205,27 @@ def _check_website(document: Document, w: int, website: dict, websites: list) ->
 def check_registers(inventory: Document | None, registers: list) -> list[Problem]:
     """A register that covers website visitors links to the cookie notice, which needs the inventory."""
     if inventory is not None:
-        return []
+        return _check_named_websites(inventory, registers)
     return [_problem(r.document, ("website_visitors",), "this register covers website visitors, but "
                      f"registers/{INVENTORY}.yml does not exist: create it to disclose the site's cookies, "
                      "or remove `website_visitors`")
-            for r in registers if r.document.data.get("website_visitors") is True]
+            for r in registers if r.document.data.get("website_visitors") is True
+            or isinstance(r.document.data.get("website_visitors"), list)]
+
+
+def _check_named_websites(inventory: Document, registers: list) -> list[Problem]:
+    """A `website_visitors` list names this site (`this-site`) or websites of the inventory."""
+    data = inventory.data if isinstance(inventory.data, dict) else {}
+    known = ["this-site"] + [w.get("id") for w in data.get("websites") or [] if isinstance(w, dict)]
+    problems = []
+    for r in registers:
+        named = r.document.data.get("website_visitors")
+        for i, wid in enumerate(named if isinstance(named, list) else []):
+            if wid not in known:
+                problems.append(_problem(r.document, ("website_visitors", i),
+                                         f"there is no website '{wid}' under `websites` in registers/{INVENTORY}.yml; "
+                                         f"expected one of: {', '.join(str(k) for k in known)}"))
+    return problems
 
 
 # ---------------------------------------------------------------- the site configuration

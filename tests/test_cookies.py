@@ -492,3 +492,26 @@ def test_the_guide_s_example_of_a_second_website_is_valid(tmp_path):
     result = site.check()
     assert result.returncode == 0, result.stderr
     assert yaml.safe_load(path.read_text(encoding="utf-8"))["websites"][0]["id"] == "web-shop"
+
+
+def test_a_register_names_the_websites_its_notice_covers(tmp_path):
+    site = _privacy_site_without_analytics(tmp_path, [WEB_SHOP_WITH_GA])
+    members = site.registers / "members.yml"
+    members.write_text(members.read_text(encoding="utf-8") + "website_visitors: [this-site, shop]\n", encoding="utf-8")
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    for prefix, lang in (("", "fi"), ("en/", "en")):
+        section = site.html(f"{prefix}notices/members/index.html").select_one("h2#cookies").find_next_sibling("div")
+        links = [(text_of(a), resolve(f"{prefix}notices/members/", a["href"].split("#")[0]) + "#" + a["href"].split("#")[1])
+                 for a in section.select("li a")]
+        assert links == [(LOCALES[lang]["cookies"]["websites"]["this_site"], f"{prefix}cookies/#this-site"),
+                         ({"fi": "Verkkokauppa", "en": "Web shop"}[lang], f"{prefix}cookies/#shop")]
+        # and the cookie notice links back to the register's notice
+        notices = site.html(f"{prefix}cookies/index.html").select_one("h2#privacy-notices").find_next_sibling("div")
+        assert [resolve(f"{prefix}cookies/", a["href"]) for a in notices.select("a")] == [f"{prefix}notices/members/"]
+    members.write_text(members.read_text(encoding="utf-8").replace("[this-site, shop]", "[this-site, booking]"),
+                       encoding="utf-8")
+    result = site.check()
+    line = line_of(members, "website_visitors")
+    assert (f"registers/members.yml:{line}: website_visitors[2]: there is no website 'booking' under `websites` "
+            "in registers/_cookies.yml; expected one of: this-site, shop") in result.stderr, result.stderr
