@@ -37,12 +37,13 @@ def notice_sections(data: dict) -> tuple:
 class _Page:
     """What one section renderer needs: the register's data and the language."""
 
-    def __init__(self, register: Register, locale: Locale, cookies_url: str | None = None, website_links=()):
+    website_links: tuple = ()  # (name, URL) of the websites the register covers, from `website_visitors`
+
+    def __init__(self, register: Register, locale: Locale, cookies_url: str | None = None):
         self.data = register.data
         self.locale = locale
         self.lang = locale.code
         self.cookies_url = cookies_url
-        self.website_links = website_links  # (name, URL) of the websites the register covers
 
     def text(self, value) -> str:
         """Author text (a per-language mapping) as block HTML."""
@@ -292,7 +293,8 @@ def render_notice(register: Register, locale: Locale, index_url: str, cookies_ur
                   website_links=()) -> str:
     """The notice page of one register in one language, as Markdown.
     `website_links`: (name, URL) of the websites whose cookies the register's notice covers."""
-    p = _Page(register, locale, cookies_url, website_links)
+    p = _Page(register, locale, cookies_url)
+    p.website_links = tuple(website_links)
     t = locale
     name = register.data["name"][locale.code]
     created, updated = register.data["created"], register.last_updated

@@ -266,6 +266,9 @@ def test_settings_opened_first_tick_nothing_and_saving_them_untouched_refuses(vi
     visit.open_settings()
     assert visit.ticked() == {"analytics": False}
     assert visit.page.locator("form[name=consent] input[name=analytics]").is_visible()
+    # the settings button says it opened them, and the keyboard lands on the first box
+    assert visit.page.locator("button[data-md-consent=settings]").get_attribute("aria-expanded") == "true"
+    assert visit.page.evaluate("() => document.activeElement.name") == "analytics"
     visit.choose("save")  # Save my choices, nothing ticked
     assert not visit.banner().is_visible()
     assert visit.record()["analytics"] is False
