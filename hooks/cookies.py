@@ -7,6 +7,8 @@ One inventory drives the cookie notice, the consent banner and the analytics
 integration, so they cannot tell different stories."""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,10 @@ CATEGORIES = ("necessary", "preferences", "analytics", "marketing")
 CONSENT_CATEGORIES = ("analytics", "marketing")
 STORAGE_TYPES = ("cookie", "local-storage", "session-storage")
 DEFAULT_ACTIONS = ("accept", "reject", "manage")
+# The buttons of overrides/partials/consent.html, texts from hooks/locales (cookies.banner.<key>).
+BANNER_BUTTONS = ("accept_all", "reject_all", "settings", "save")
+# Sections of the cookie notice: a website's id is its section's anchor too.
+RESERVED_IDS = ("consent", "this-site", *CATEGORIES, "web-analytics", "blocking", "privacy-notices")
 # Analytics integrations the theme or overrides/ provide, and the settings each needs.
 PROVIDERS = {
     "google": ("property",),  # built into mkdocs-material
@@ -55,6 +61,26 @@ class Inventory:
     def services(self) -> list:
         services = self.data["analytics"]
         return [] if services == "none" else services
+
+    @property
+    def websites(self) -> list:
+        """The organisation's other websites and services: disclosed on the
+        cookie notice only; never part of this site's banner or checks."""
+        return self.data.get("websites") or []
+
+    def consent_version(self) -> str:
+        """A short fingerprint of what this site's banner asks about: the
+        categories that need consent, the analytics services, and the items in
+        those categories. A consent given for another fingerprint is asked again.
+        Wording changes (purposes, texts) keep the fingerprint."""
+        asked = {
+            "categories": list(self.consent_categories()),
+            "services": sorted(service["id"] for service in self.services),
+            "items": sorted([item["category"], item["type"], item["name"]] for item in self.items
+                            if item["category"] in CONSENT_CATEGORIES),
+        }
+        canonical = json.dumps(asked, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
     def in_category(self, category: str) -> list:
         return [item for item in self.items if item["category"] == category]
@@ -121,17 +147,92 @@ def check_inventory(document: Document) -> list[Problem]:
             problems.append(_problem(document, ("storage", i, "category"),
                                      f"an item set by the analytics service '{service}' belongs to category analytics, "
                                      f"not {item.get('category')}: analytics is stored only with consent"))
+    for w, website in enumerate(data.get("websites") or []):
+        if isinstance(website, dict):
+            problems += _check_website(document, w, website, data.get("websites"))
+    return problems
+
+
+def _listed(value) -> list:
+    """(index, entry) of a list of mappings; `none` or a broken value gives nothing."""
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _check_website(document: Document, w: int, website: dict, websites: list) -> list[Problem]:
+    """Rules between the items of one other website: ids and names once, items
+    linked to its own services, and a word on consent where consent is needed."""
+    at = ("websites", w)
+    problems = []
+    first = next(i for i, other in enumerate(websites) if isinstance(other, dict) and other.get("id") == website.get("id"))
+    if website.get("id") in RESERVED_IDS:
+        problems.append(_problem(document, at + ("id",), f"'{website.get('id')}' names a section of the cookie notice "
+                                                         f"already ({', '.join(RESERVED_IDS)}); choose another id, "
+                                                         "e.g. web-shop"))
+    if first != w:
+        problems.append(_problem(document, at + ("id",), f"the website '{website.get('id')}' is already listed as "
+                                                         f"websites[{first + 1}]; give each website its own id"))
+    services: dict = {}
+    for i, service in _listed(website.get("services")):
+        if service.get("id") in services:
+            problems.append(_problem(document, at + ("services", i, "id"),
+                                     f"the service '{service.get('id')}' is already listed as "
+                                     f"services[{services[service.get('id')] + 1}] of this website; list each service once"))
+        services.setdefault(service.get("id"), i)
+    names: dict = {}
+    needs_consent = [("services", i, "category") for i, s in _listed(website.get("services"))
+                     if s.get("category") in CONSENT_CATEGORIES]
+    for i, item in _listed(website.get("storage")):
+        key = (item.get("type"), item.get("name"))
+        if key in names:
+            problems.append(_problem(document, at + ("storage", i, "name"),
+                                     f"'{key[1]}' ({key[0]}) is already listed as storage[{names[key] + 1}] of this "
+                                     "website; list each item once"))
+        names.setdefault(key, i)
+        sid = item.get("service")
+        if sid is not None and sid not in services:
+            known = ", ".join(str(s) for s in services) or "none are listed"
+            problems.append(_problem(document, at + ("storage", i, "service"),
+                                     f"this website has no service with `id: {sid}` under its `services` ({known})"))
+        elif sid is not None:
+            category = website["services"][services[sid]].get("category")
+            if item.get("category") != category:
+                problems.append(_problem(document, at + ("storage", i, "category"),
+                                         f"an item set by the service '{sid}' belongs to its category {category}, "
+                                         f"not {item.get('category')}"))
+        if item.get("category") in CONSENT_CATEGORIES:
+            needs_consent.append(("storage", i, "category"))
+    if needs_consent and "consent" not in website:
+        problems.append(_problem(document, at + needs_consent[0],
+                                 "this website stores or sends data that needs consent (category analytics or "
+                                 "marketing): add `consent:` to the website, telling how it asks for consent and how "
+                                 "a visitor withdraws it"))
     return problems
 
 
 def check_registers(inventory: Document | None, registers: list) -> list[Problem]:
     """A register that covers website visitors links to the cookie notice, which needs the inventory."""
     if inventory is not None:
-        return []
+        return _check_named_websites(inventory, registers)
     return [_problem(r.document, ("website_visitors",), "this register covers website visitors, but "
                      f"registers/{INVENTORY}.yml does not exist: create it to disclose the site's cookies, "
                      "or remove `website_visitors`")
-            for r in registers if r.document.data.get("website_visitors") is True]
+            for r in registers if r.document.data.get("website_visitors") is True
+            or isinstance(r.document.data.get("website_visitors"), list)]
+
+
+def _check_named_websites(inventory: Document, registers: list) -> list[Problem]:
+    """A `website_visitors` list names this site (`this-site`) or websites of the inventory."""
+    data = inventory.data if isinstance(inventory.data, dict) else {}
+    known = ["this-site"] + [w.get("id") for w in data.get("websites") or [] if isinstance(w, dict)]
+    problems = []
+    for r in registers:
+        named = r.document.data.get("website_visitors")
+        for i, wid in enumerate(named if isinstance(named, list) else []):
+            if wid not in known:
+                problems.append(_problem(r.document, ("website_visitors", i),
+                                         f"there is no website '{wid}' under `websites` in registers/{INVENTORY}.yml; "
+                                         f"expected one of: {', '.join(str(k) for k in known)}"))
+    return problems
 
 
 # ---------------------------------------------------------------- the site configuration
@@ -329,7 +430,12 @@ def consent_settings(inventory: Inventory, locale: Locale, site: SiteSettings, c
         "title": escape(title),
         "description": banner_description(inventory, locale, cookies_url),
         "actions": list(configured.get("actions") or DEFAULT_ACTIONS),
-        "cookies": {category: escape(category_label(inventory, category, locale)) for category in needed},
+        # Unticked until the visitor ticks them: the theme ticks a category given as a plain string.
+        "cookies": {category: {"name": escape(category_label(inventory, category, locale)), "checked": False}
+                    for category in needed},
+        # Read by overrides/partials/consent.html (the theme ignores them).
+        "version": inventory.consent_version(),
+        "buttons": {key: escape(locale(f"cookies.banner.{key}")) for key in BANNER_BUTTONS},
     }
 
 

@@ -29,13 +29,15 @@ COOKIES_AFTER = "automated_decisions"
 def notice_sections(data: dict) -> tuple:
     """The sections of one notice, in order."""
     sections = list(SECTION_ORDER)
-    if data.get("website_visitors") is True:
+    if data.get("website_visitors") is True or isinstance(data.get("website_visitors"), list):
         sections.insert(sections.index(COOKIES_AFTER) + 1, "cookies")
     return tuple(sections)
 
 
 class _Page:
     """What one section renderer needs: the register's data and the language."""
+
+    website_links: tuple = ()  # (name, URL) of the websites the register covers, from `website_visitors`
 
     def __init__(self, register: Register, locale: Locale, cookies_url: str | None = None):
         self.data = register.data
@@ -280,15 +282,19 @@ def versions(p: _Page) -> str:
 def cookies(p: _Page) -> str:
     t = p.locale
     link = f'<a href="{escape(p.cookies_url or "")}">{escape(t("cookies.notice_section.link"))}</a>'
-    return _tag("p", escape(t("cookies.notice_section.text"))) + _tag("p", link)
+    websites = "".join(_tag("li", f'<a href="{escape(url)}">{escape(name)}</a>') for name, url in p.website_links)
+    return _tag("p", escape(t("cookies.notice_section.text"))) + _tag("p", link) + (_tag("ul", websites) if websites else "")
 
 
 _RENDERERS = {name: globals()[name] for name in SECTION_ORDER + ("cookies",)}
 
 
-def render_notice(register: Register, locale: Locale, index_url: str, cookies_url: str | None = None) -> str:
-    """The notice page of one register in one language, as Markdown."""
+def render_notice(register: Register, locale: Locale, index_url: str, cookies_url: str | None = None,
+                  website_links=()) -> str:
+    """The notice page of one register in one language, as Markdown.
+    `website_links`: (name, URL) of the websites whose cookies the register's notice covers."""
     p = _Page(register, locale, cookies_url)
+    p.website_links = tuple(website_links)
     t = locale
     name = register.data["name"][locale.code]
     created, updated = register.data["created"], register.last_updated

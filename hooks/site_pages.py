@@ -79,7 +79,7 @@ def page_markdown(page: GeneratedPage, project: Project, use_directory_urls: boo
         here = page_url(COOKIES_PAGE, use_directory_urls)
         visitors = [(r.data["name"][page.language],
                      relative_url(page_url(f"{NOTICES_DIR}/{r.id}", use_directory_urls), here))
-                    for r in project.catalogue.registers if r.data.get("website_visitors") is True]
+                    for r in project.catalogue.registers if covers_visitors(r.data)]
         return render_cookie_page(project.inventory, locale, visitors, bool(project.inventory.consent_categories()))
     if page.register_id is None:
         def notice_url(register_id: str) -> str:
@@ -90,7 +90,26 @@ def page_markdown(page: GeneratedPage, project: Project, use_directory_urls: boo
     if project.inventory is not None:
         cookies_url = relative_url(page_url(COOKIES_PAGE, use_directory_urls),
                                    page_url(f"{NOTICES_DIR}/{register.id}", use_directory_urls))
-    return render_notice(register, locale, "../" if use_directory_urls else "index.html", cookies_url)
+    return render_notice(register, locale, "../" if use_directory_urls else "index.html", cookies_url,
+                         _website_links(register.data, project, locale, cookies_url))
+
+
+def covers_visitors(data: dict) -> bool:
+    """`website_visitors: true`, or a list of the websites the register covers."""
+    return data.get("website_visitors") is True or isinstance(data.get("website_visitors"), list)
+
+
+def _website_links(data: dict, project: Project, locale, cookies_url: str | None) -> list:
+    """(name, URL) of each website a `website_visitors` list names: its section of the cookie notice."""
+    named = data.get("website_visitors")
+    if not isinstance(named, list) or cookies_url is None:
+        return []
+    websites = {w["id"]: w["name"] for w in project.inventory.websites}
+    links = []
+    for wid in named:
+        name = locale("cookies.websites.this_site") if wid == "this-site" else websites[wid]
+        links.append((name[locale.code] if isinstance(name, dict) else name, f"{cookies_url}#{wid}"))
+    return links
 
 
 def render_pages(project: Project, pages: dict, use_directory_urls: bool = True) -> dict[str, str]:

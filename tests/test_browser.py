@@ -2,7 +2,8 @@
 Playwright, the site served from 127.0.0.1, the network closed (a request to
 any other origin is recorded and aborted, or answered by a stub).
 
-Before any choice and after "reject" nothing leaves the site; "accept" loads
+Before any choice, after "Reject all" and after "Save my choices" with nothing
+ticked nothing leaves the site; "Accept all" loads
 the analytics; and everything the browser ends up holding is listed in the
 generated cookie notice. Without Chromium or Playwright the tests are skipped,
 and with CI=true they fail instead."""
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -85,7 +88,7 @@ def disclosed(site, prefix: str = "", categories: tuple = ()) -> list[tuple[str,
     rows = []
     for row in site.html(f"{prefix}cookies/index.html").select("tr[data-storage-name]"):
         assert row.select_one("code").get_text() == row["data-storage-name"]  # the attribute is the name shown
-        category = row.find_parent("div", class_="notice-section").find_previous_sibling("h2")["id"]
+        category = row.find_parent("div", class_="notice-section").find_previous_sibling("h3")["id"]
         if not categories or category in categories:
             rows.append((row["data-storage-type"], row["data-storage-name"]))
     assert rows or categories
@@ -125,11 +128,24 @@ class Visitor:
         return self.page.locator(".md-consent__inner")
 
     def choose(self, action: str) -> None:
-        """Press accept or reject in the banner; the theme stores the choice and reloads."""
+        """Press accept (Accept all), reject (Reject all) or save (Save my choices, in
+        the settings) in the banner; the choice is stored and the page reloads."""
         self.banner().wait_for(state="visible")
-        button = "button[type=reset]" if action == "reject" else "button:not([type=reset])"
         with self.page.expect_event("load"):
-            self.page.locator(f"form[name=consent] {button}").click()
+            self.page.locator(f"form[name=consent] button[data-md-consent={action}]").click()
+
+    def open_settings(self) -> None:
+        self.banner().wait_for(state="visible")
+        self.page.locator("form[name=consent] button[data-md-consent=settings]").click()
+        self.page.locator("#__consent_settings").wait_for(state="visible")
+
+    def ticked(self) -> dict:
+        """Each consent checkbox of the banner: ticked or not."""
+        return self.page.evaluate("() => Object.fromEntries([...document.querySelectorAll("
+                                  "'form[name=consent] input[type=checkbox][name]')].map(b => [b.name, b.checked]))")
+
+    def record(self):
+        return self.page.evaluate('() => __md_get("__consent")')
 
     def storage(self) -> list[tuple[str, str]]:
         """Every cookie (of any domain) and storage key the browser holds."""
@@ -176,6 +192,8 @@ def test_before_any_choice_nothing_leaves_the_site_and_the_banner_speaks_the_pag
     stored = visit.storage()
     # only what needs no consent, and all of it disclosed
     assert undisclosed(stored, disclosed(example_site, prefix, ("necessary", "preferences"))) == []
+    # and in fact nothing: the colour scheme is stored only once the visitor changes it
+    assert stored == []
 
 
 def test_accept_loads_the_analytics_and_withdrawal_stops_it(visitor, example_site):
@@ -183,8 +201,14 @@ def test_accept_loads_the_analytics_and_withdrawal_stops_it(visitor, example_sit
     visit.open("")
     visit.banner().wait_for(state="visible")
     assert MATOMO_JS not in visit.requests
+    before = visit.page.evaluate("() => Date.now()")
     visit.choose("accept")
     visit.page.wait_for_function("() => window.__matomo_commands !== undefined")
+    record = visit.record()
+    # the record: each category, when the choice was made, which inventory version it answered
+    assert set(record) == {"analytics", "given", "version"} and record["analytics"] is True
+    assert abs(visit.page.evaluate("g => Date.parse(g)", record["given"]) - before) < 60_000
+    assert re.fullmatch(r"[0-9a-f]{12}", record["version"])
     assert visit.elsewhere() == [MATOMO_JS]  # requested once the page reloaded with consent; nothing else
     commands = visit.page.evaluate("() => window.__matomo_commands")
     assert ["setSiteId", str(ANALYTICS["property"])] in commands and ["trackPageView"] in commands
@@ -221,7 +245,7 @@ def test_after_reject_nothing_leaves_the_site_also_after_reload_and_navigation(v
     visit.page.go_back(wait_until="load")
     visit.page.reload(wait_until="load")
     assert not visit.banner().is_visible()
-    assert visit.page.evaluate('() => __md_get("__consent")') == {}  # remembered: no category accepted
+    assert visit.record()["analytics"] is False  # remembered: no category accepted
     assert visit.elsewhere() == []
     assert visit.page.evaluate("() => typeof window._paq") == "undefined"
     stored = visit.storage()
@@ -234,6 +258,104 @@ def test_an_undisclosed_key_set_by_a_page_is_reported(visitor, example_site):
     visit.open("")
     visit.choose("reject")
     assert undisclosed(visit.storage(), disclosed(example_site)) == [("local-storage", "tracker")]
+
+
+def test_settings_opened_first_tick_nothing_and_saving_them_untouched_refuses(visitor, example_site):
+    visit = visitor(stubs={MATOMO_JS: MATOMO_STUB})
+    visit.open("")
+    visit.open_settings()
+    assert visit.ticked() == {"analytics": False}
+    assert visit.page.locator("form[name=consent] input[name=analytics]").is_visible()
+    # the settings button says it opened them, and the keyboard lands on the first box
+    assert visit.page.locator("button[data-md-consent=settings]").get_attribute("aria-expanded") == "true"
+    assert visit.page.evaluate("() => document.activeElement.name") == "analytics"
+    visit.choose("save")  # Save my choices, nothing ticked
+    assert not visit.banner().is_visible()
+    assert visit.record()["analytics"] is False
+    visit.open("notices/website-visitors/")
+    visit.page.reload(wait_until="load")
+    assert visit.elsewhere() == [] and MATOMO_JS not in visit.requests
+    assert [name for kind, name in visit.storage() if kind == "cookie"] == []
+    assert visit.page.evaluate("() => typeof window._paq") == "undefined"
+    # reopened, the settings show the choice as made: still nothing ticked
+    visit.page.locator(".md-copyright__cookies a[href='#__consent']").click()
+    visit.open_settings()
+    assert visit.ticked() == {"analytics": False}
+
+
+def test_ticking_analytics_in_the_settings_and_saving_loads_it(visitor):
+    visit = visitor(stubs={MATOMO_JS: MATOMO_STUB})
+    visit.open("en/")
+    visit.open_settings()
+    visit.page.locator("form[name=consent] label:has(input[name=analytics])").click()
+    assert visit.ticked() == {"analytics": True}
+    visit.choose("save")
+    visit.page.wait_for_function("() => window.__matomo_commands !== undefined")
+    assert visit.elsewhere() == [MATOMO_JS] and visit.record()["analytics"] is True
+
+
+class _Switchable(SimpleHTTPRequestHandler):
+    """Serves whichever built site `root["site"]` names at the moment: the same
+    origin, and so the same browser storage, before and after a change."""
+    root: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, directory=str(self.root["site"]), **kwargs)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def with_marketing(tmp_path_factory, example_site):
+    """The example site after a marketing cookie was added to its inventory."""
+    root = tmp_path_factory.mktemp("marketing") / "site-project"
+    shutil.copytree(example_site.root, root, symlinks=True, ignore=shutil.ignore_patterns("site"))
+    path = root / "registers" / "_cookies.yml"
+    path.write_text(_insert_item(path.read_text(encoding="utf-8")), encoding="utf-8")
+    project = type(example_site)(root)
+    result = project.build()
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+def _insert_item(text: str) -> str:
+    """A marketing item at the end of `storage:` (before `analytics:`)."""
+    item = ("  - name: ad_id\n    type: cookie\n    provider: Mainos Oy\n    party: third\n"
+            "    category: marketing\n    purpose: {fi: Mainosten mittaus., en: Measuring advertising.}\n"
+            "    duration: 3 months\n\n")
+    assert "\nanalytics:\n" in text
+    return text.replace("\nanalytics:\n", "\n" + item + "analytics:\n", 1)
+
+
+def test_a_new_consent_category_asks_again_a_visitor_who_had_chosen(browser, example_site, with_marketing):
+    _Switchable.root = {"site": example_site.site}
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Switchable)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    visit = Visitor(browser, f"http://127.0.0.1:{server.server_address[1]}/", stubs={MATOMO_JS: MATOMO_STUB})
+    try:
+        visit.open("")
+        visit.choose("accept")
+        visit.page.wait_for_function("() => window.__matomo_commands !== undefined")
+        first = visit.record()
+        visit.page.reload(wait_until="load")
+        visit.page.wait_for_timeout(600)
+        assert not visit.banner().is_visible()  # chosen: not asked again while nothing changes
+        _Switchable.root["site"] = with_marketing.site  # the inventory now has a marketing cookie
+        since = len(visit.requests)
+        visit.open("notices/")
+        visit.banner().wait_for(state="visible")  # asked again
+        assert MATOMO_JS not in visit.requests[since:]  # the old answer no longer loads analytics
+        visit.open_settings()
+        assert visit.ticked() == {"analytics": False, "marketing": False}
+        visit.choose("accept")
+        visit.page.wait_for_function("() => window.__matomo_commands !== undefined")
+        second = visit.record()
+        assert second["version"] != first["version"] and second["marketing"] is True
+    finally:
+        visit.close()
+        server.shutdown()
+        server.server_close()
 
 
 def test_with_ci_a_missing_browser_fails_instead_of_skipping(tmp_path):

@@ -51,7 +51,7 @@ def test_cookie_notice_has_a_table_per_category_from_the_inventory(example_site,
     assert soup.html["lang"] == lang
     assert text_of(soup.select_one("article h1")).startswith(texts["title"])
     for category in ("necessary", "preferences", "analytics", "marketing"):
-        heading = soup.select_one(f"article h2#{category}")
+        heading = soup.select_one(f"article h3#{category}")  # under "This website"
         assert texts["categories"][category]["title"] in text_of(heading)
         body = heading.find_next_sibling("div")
         items = [item for item in INVENTORY["storage"] if item["category"] == category]
@@ -61,7 +61,8 @@ def test_cookie_notice_has_a_table_per_category_from_the_inventory(example_site,
             name, kind, provider, purpose, duration = row.select("td")
             assert name.get_text() == item["name"]
             assert kind.get_text() == texts["types"][item["type"]]
-            assert texts["parties"][item["party"]] in provider.get_text()
+            parties = texts["parties"] if item["type"] == "cookie" else texts["storage_parties"]
+            assert parties[item["party"]] in provider.get_text()
             assert text_of(purpose) == squash(item["purpose"][lang])
             if isinstance(item["duration"], dict):
                 assert text_of(duration) == item["duration"][lang]
@@ -107,7 +108,16 @@ def test_banner_and_footer_speak_the_page_language(example_site, prefix, lang, p
     boxes = [(box["name"], text_of(box.parent)) for box in form.select("input[type=checkbox][name]")]
     services = ", ".join(s["name"] for s in INVENTORY["analytics"])
     assert boxes == [("analytics", f"{texts['categories']['analytics']['title']} ({services})")]
-    assert form.select_one("button[type=reset]") is not None  # reject is as easy as accept
+    # nothing ticked before the visitor ticks it
+    assert [box for box in form.select("input[type=checkbox]") if box.has_attr("checked")] == []
+    # first layer: Accept all and Reject all with equal weight, and the settings; the settings save the ticks
+    buttons = {b["data-md-consent"]: (text_of(b), b.get("type"), b["class"]) for b in form.select("button[data-md-consent]")}
+    banner = texts["banner"]
+    assert buttons == {"accept": (banner["accept_all"], "button", ["md-button", "md-button--primary"]),
+                       "reject": (banner["reject_all"], "button", ["md-button", "md-button--primary"]),
+                       "settings": (banner["settings"], "button", ["md-button"]),
+                       "save": (banner["save"], "submit", ["md-button"])}
+    assert form.select_one("[data-md-consent=save]").find_parent(id="__consent_settings") is not None
     footer = soup.select(".md-copyright__cookies a")
     assert [text_of(a) for a in footer] == [texts["footer"]["notice"], texts["footer"]["settings"]]
     assert resolve(path, footer[0]["href"]) == f"{prefix}cookies/" and footer[1]["href"] == "#__consent"
@@ -311,7 +321,8 @@ def test_other_analytics_providers_are_loaded_only_through_consent(tmp_path, pro
         assert analytics.startswith("function __md_analytics(){") and script_url in analytics
         # the theme calls it only when the stored consent includes analytics
         gate = soup.select_one("script#__analytics").find_next_sibling("script").get_text()
-        assert 'consent=__md_get("__consent");consent&&consent.analytics&&__md_analytics()' in gate
+        assert 'consent=__md_get("__consent");consent&&!0===consent.analytics&&consent.version===' in gate
+        assert gate.endswith("&&__md_analytics()}")
         label = text_of(soup.select_one("form[name=consent] li"))
         assert label == f"{LOCALES[lang]['cookies']['categories']['analytics']['title']} ({provider.capitalize()})"
         fields = text_of(site.html(f"{prefix}cookies/index.html").select_one(f'dl[data-analytics-service="{provider}"]'))
@@ -330,9 +341,177 @@ def test_a_third_language_gets_its_own_banner_and_cookie_notice(tmp_path):
     soup = site.html("sv/cookies/index.html")
     assert soup.html["lang"] == "sv"
     assert text_of(soup.select_one("article h1")).startswith(texts["title"])
-    assert "På svenska: A visitor identifier." in text_of(soup.select_one("h2#analytics").find_next_sibling("div"))
+    assert "På svenska: A visitor identifier." in text_of(soup.select_one("h3#analytics").find_next_sibling("div"))
     form = site.html("sv/index.html").select_one("form[name=consent]")
     assert text_of(form.select_one("h4")) == texts["banner"]["title"]
     assert text_of(form.select_one("li")) == f"{texts['categories']['analytics']['title']} (Matomo)"
     # the other languages keep their own texts in the same build
     assert text_of(site.html("index.html").select_one("form[name=consent] h4")) == LOCALES["fi"]["cookies"]["banner"]["title"]
+
+
+# ---------------------------------------------------------------- consent as the law requires it
+
+def test_no_consent_checkbox_is_ticked_in_any_built_page(example_site):
+    """Acceptance: `grep -r checked site/` finds no ticked consent checkbox (CJEU C-673/17 Planet49)."""
+    pages = sorted(example_site.site.rglob("*.html"))
+    forms = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        # no `checked` attribute on any input of any page, whatever the markup around it
+        assert not re.search(r"<input\b[^>]*\schecked\b", text), page
+        form = example_site.html(page.relative_to(example_site.site).as_posix()).select_one("form[name=consent]")
+        if form is not None:
+            forms += 1
+            assert form.select("input[type=checkbox][name=analytics]"), page
+    assert forms == len(pages) > 10  # every page has the banner, and none ticks a box
+
+
+# A second website that uses Google Analytics, on a privacy site that uses no analytics at all.
+WEB_SHOP_WITH_GA = {
+    "id": "shop",
+    "name": {"fi": "Verkkokauppa", "en": "Web shop"},
+    "address": "https://shop.esimerkki.example/",
+    "operator": "Esimerkkiyhdistys ry",
+    "consent": {"fi": "Verkkokauppa kysyy suostumuksesi itse.", "en": "The web shop asks for your consent itself."},
+    "storage": [
+        {"name": "shop_session", "type": "cookie", "provider": "Esimerkkiyhdistys ry", "party": "first",
+         "category": "necessary", "purpose": {"fi": "Istunto.", "en": "The session."}, "duration": "session"},
+        {"name": "_ga", "type": "cookie", "provider": "Google", "party": "first", "category": "analytics",
+         "service": "google-analytics", "purpose": {"fi": "Kävijätunniste.", "en": "A visitor identifier."},
+         "duration": "2 years"},
+        {"name": "_ga_*", "type": "cookie", "provider": "Google", "party": "first", "category": "analytics",
+         "service": "google-analytics", "purpose": {"fi": "Istunnon tila.", "en": "The state of the session."},
+         "duration": "2 years"},
+        {"name": "*", "type": "cookie", "provider": "Videopalvelu Oy", "party": "third", "category": "marketing",
+         "service": "video", "purpose": {"fi": "Upotetut videot.", "en": "Embedded videos."},
+         "duration": {"fi": "Enintään vuosi", "en": "Up to a year"}},
+    ],
+    "services": [
+        {"id": "google-analytics", "name": "Google Analytics", "provider": "Google Ireland Limited",
+         "category": "analytics", "purpose": {"fi": "Kävijätilastot.", "en": "Visitor statistics."},
+         "transfers": [{"destination": {"fi": "Yhdysvallat", "en": "United States"}, "recipient": "Google LLC",
+                        "safeguard": "adequacy-decision"}],
+         "opt_out": {"fi": "[Googlen lisäosa](https://tools.google.com/dlpage/gaoptout)",
+                     "en": "[Google's add-on](https://tools.google.com/dlpage/gaoptout)"}},
+        {"id": "video", "name": "Videopalvelu", "provider": "Videopalvelu Oy", "category": "marketing",
+         "purpose": {"fi": "Videot.", "en": "Videos."}, "transfers": "none",
+         "opt_out": {"fi": "Älä katso videoita.", "en": "Do not play the videos."}},
+    ],
+}
+
+
+def _privacy_site_without_analytics(tmp_path, websites):
+    site = make_project(tmp_path / "p", registers=FIXTURES / "minimal")
+    config = site.config()
+    del config["extra"]["analytics"], config["extra"]["consent"]
+    site.write_config(config)
+    path = site.registers / "_cookies.yml"
+    inventory = yaml.safe_load(path.read_text(encoding="utf-8"))
+    inventory["storage"] = [item for item in inventory["storage"] if "service" not in item]
+    inventory["analytics"] = "none"
+    inventory["websites"] = websites
+    path.write_text(yaml.safe_dump(inventory, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return site
+
+
+def test_a_second_website_with_google_analytics_leaves_the_privacy_site_without_analytics_or_banner(tmp_path):
+    site = _privacy_site_without_analytics(tmp_path, [WEB_SHOP_WITH_GA])
+    for result in (site.build(), site.check()):
+        assert result.returncode == 0, result.stderr
+    for prefix, lang in (("", "fi"), ("en/", "en")):
+        texts = LOCALES[lang]["cookies"]
+        for page in ("", "cookies/"):
+            soup = site.html(f"{prefix}{page}index.html")
+            assert soup.select_one("form[name=consent]") is None and soup.select_one("#__analytics") is None
+            assert "googletagmanager" not in str(soup)
+            footer = soup.select(".md-copyright__cookies a")
+            assert [text_of(a) for a in footer] == [texts["footer"]["notice"]]  # no settings link without a banner
+        soup = site.html(f"{prefix}cookies/index.html")
+        page = text_of(soup.select_one("article"))
+        # the text follows the configuration: no banner, so nothing points to one
+        assert squash(texts["consent"]["no_banner"]) in page
+        for absent in (texts["consent"]["text"], texts["consent"]["record"], texts["blocking"]["banner"],
+                       texts["consent"]["open_settings"]):
+            assert squash(absent).replace("`", "")[:50] not in page
+        assert soup.select_one('a[href="#__consent"]') is None
+        assert texts["services"]["none"] in text_of(soup.select_one("h3#web-analytics").find_next_sibling("div"))
+        # the web shop's own section lists _ga under that website, with Google Analytics and its transfer
+        assert text_of(soup.select_one("h2#shop")).startswith({"fi": "Verkkokauppa", "en": "Web shop"}[lang])
+        section = soup.select_one('div[data-website="shop"]')
+        rows = [[text_of(td) for td in tr.select("td")] for tr in section.select("tbody tr")]
+        assert [row[0] for row in rows] == ["shop_session", "_ga", "_ga_*", texts["websites"]["any_name"]]
+        assert rows[1][2] == texts["categories"]["analytics"]["title"]
+        assert rows[3][2] == texts["categories"]["marketing"]["title"]
+        assert not section.select("[data-storage-name]")  # not part of this site's browser checks
+        ga = text_of(soup.select_one('dl[data-website-service="google-analytics"]'))
+        assert "Google Ireland Limited" in ga and "Google LLC" in ga
+        assert LOCALES[lang]["safeguards"]["adequacy-decision"] in ga
+        assert soup.select_one('dl[data-website-service="google-analytics"] a[href="https://tools.google.com/dlpage/gaoptout"]')
+        blocking = text_of(soup.select_one("h2#blocking").find_next_sibling("div"))
+        assert squash(texts["blocking"]["websites"]) in blocking  # the web shop needs its session cookie
+
+
+def _website(case):
+    website = yaml.safe_load(yaml.safe_dump(WEB_SHOP_WITH_GA))
+    if case == "no consent text":
+        del website["consent"]
+        return [website], "websites[1].services[1].category: this website stores or sends data that needs consent"
+    if case == "unknown service":
+        website["storage"][1]["service"] = "matomo"
+        return [website], "websites[1].storage[2].service: this website has no service with `id: matomo`"
+    if case == "item outside its service's category":
+        website["storage"][1]["category"] = "preferences"
+        return [website], ("websites[1].storage[2].category: an item set by the service 'google-analytics' "
+                           "belongs to its category analytics, not preferences")
+    if case == "the same website twice":
+        return [website, website], "websites[2].id: the website 'shop' is already listed as websites[1]"
+    if case == "an id that is a section of the page":
+        website["id"] = "blocking"
+        return [website], "websites[1].id: 'blocking' names a section of the cookie notice already"
+    raise AssertionError(case)
+
+
+@pytest.mark.parametrize("case", ["no consent text", "unknown service", "item outside its service's category",
+                                  "the same website twice", "an id that is a section of the page"])
+def test_broken_website_stops_the_build_with_file_line_and_field(tmp_path, case):
+    websites, words = _website(case)
+    site = _privacy_site_without_analytics(tmp_path, websites)
+    result = site.check()
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert re.search(r"registers/_cookies\.yml:\d+: " + re.escape(words), result.stderr), result.stderr
+
+
+def test_the_guide_s_example_of_a_second_website_is_valid(tmp_path):
+    """registers/README.md section 10 shows a second website: it must pass the check as written."""
+    guide = (REPO / "registers" / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(websites:\n.*?)```", guide, re.S)
+    assert len(blocks) == 1
+    site = make_project(tmp_path / "p", registers=FIXTURES / "minimal")
+    path = site.registers / "_cookies.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + blocks[0], encoding="utf-8")
+    result = site.check()
+    assert result.returncode == 0, result.stderr
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["websites"][0]["id"] == "web-shop"
+
+
+def test_a_register_names_the_websites_its_notice_covers(tmp_path):
+    site = _privacy_site_without_analytics(tmp_path, [WEB_SHOP_WITH_GA])
+    members = site.registers / "members.yml"
+    members.write_text(members.read_text(encoding="utf-8") + "website_visitors: [this-site, shop]\n", encoding="utf-8")
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    for prefix, lang in (("", "fi"), ("en/", "en")):
+        section = site.html(f"{prefix}notices/members/index.html").select_one("h2#cookies").find_next_sibling("div")
+        links = [(text_of(a), resolve(f"{prefix}notices/members/", a["href"].split("#")[0]) + "#" + a["href"].split("#")[1])
+                 for a in section.select("li a")]
+        assert links == [(LOCALES[lang]["cookies"]["websites"]["this_site"], f"{prefix}cookies/#this-site"),
+                         ({"fi": "Verkkokauppa", "en": "Web shop"}[lang], f"{prefix}cookies/#shop")]
+        # and the cookie notice links back to the register's notice
+        notices = site.html(f"{prefix}cookies/index.html").select_one("h2#privacy-notices").find_next_sibling("div")
+        assert [resolve(f"{prefix}cookies/", a["href"]) for a in notices.select("a")] == [f"{prefix}notices/members/"]
+    members.write_text(members.read_text(encoding="utf-8").replace("[this-site, shop]", "[this-site, booking]"),
+                       encoding="utf-8")
+    result = site.check()
+    line = line_of(members, "website_visitors")
+    assert (f"registers/members.yml:{line}: website_visitors[2]: there is no website 'booking' under `websites` "
+            "in registers/_cookies.yml; expected one of: this-site, shop") in result.stderr, result.stderr
