@@ -30,8 +30,8 @@ def template(register_id: str, languages: tuple) -> str:
     items = lambda what, indent="  ": _list_of_texts(what, languages, indent)  # noqa: E731
     return f"""{SCHEMA_LINE}
 #
-# Register `{register_id}`. Replace every "TODO: ..." (quotes included) with your
-# own text; `python -m hooks check` lists the ones still to be written.
+# Register `{register_id}`. Replace every TODO placeholder, quotes included,
+# with your own text; `python -m hooks check` lists those still to be written.
 # Every field, with examples: registers/README.md. Where an item does not
 # apply, write `none` (never leave a field out).
 # The controller and the data protection officer (Art. 13(1)(a)-(b), 14(1)(a)-(b))

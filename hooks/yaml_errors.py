@@ -69,7 +69,7 @@ def _content_column(line: str) -> int:
 
 def _key_of(line: str) -> str:
     content = line[_content_column(line):]
-    match = re.match(r"([^\s:#]+):(?:\s|\Z)", content)
+    match = re.match(r"([^\s:#{}\[\]\"',]+):(?:\s|\Z)", content)
     return match.group(1) if match else ""
 
 
@@ -272,12 +272,12 @@ def _unexpected_line(lines, line, column):
     if column > _indent(text):
         return line, ("the text after the closing quote is not part of the text: put the whole text in quotes; "
                       "inside '...' write a ' as '' (or use double quotes)")
-    if _is_item(text):
-        return _item_depth(lines, line)
     above = lines.previous_content(line)
     found = _look_above(lines, above)
     if found is not None:
         return found
+    if _is_item(text):
+        return _item_depth(lines, line)
     return _misaligned(lines, line, above)
 
 
@@ -287,6 +287,10 @@ def _item_depth(lines, line):
     if not item:
         return line, "this list item is not indented like the rest of its list; line up every `- ` of a list"
     other = _indent(lines.get(item))
+    if other % 2 and not _indent(text) % 2:
+        # Two spaces per level: the odd one out is the item above, which YAML accepted as a list of its own.
+        line, item, other = item, line, _indent(text)
+        text = lines.get(line)
     how = "less" if _indent(text) < other else "more"
     return line, (f"this list item is indented {how} than the item on line {item}; items of the same list must "
                   f"line up exactly: put the `-` in column {other + 1}, under the `-` of line {item}")
@@ -306,6 +310,8 @@ def _misaligned(lines, line, above):
 def _not_an_item(lines, line):
     """`did not find expected '-' indicator`: a line inside a list that is not an item."""
     text = lines.get(line)
+    if _is_item(text):
+        return _item_depth(lines, line)
     item = lines.previous_item(line)
     if not item:
         return _misaligned(lines, line, lines.previous_content(line))
