@@ -10,6 +10,7 @@ PyYAML's own text follows on a second line for the curious.
 """
 from __future__ import annotations
 
+import os
 import re
 
 import yaml
@@ -95,7 +96,12 @@ def explain(error: yaml.YAMLError, text: str, file: str) -> Problem | None:
     """The plain-words problem for a PyYAML syntax error, or None to keep the default message."""
     if not isinstance(error, yaml.MarkedYAMLError):
         return None
-    found = diagnose(error, text)
+    try:
+        found = diagnose(error, text)
+    except Exception:  # a guess gone wrong must not hide the error itself: keep the default message
+        if os.environ.get("NOTICES_DEBUG"):
+            raise
+        return None
     if found is None:
         return None
     line, advice = found
@@ -123,6 +129,13 @@ def diagnose(error: yaml.MarkedYAMLError, text: str) -> tuple[int, str] | None:
         return _unexpected_line(lines, line, column)
     if "did not find expected '-' indicator" in problem:
         return _not_an_item(lines, line)
+    if "document start" in problem:
+        first = lines.previous_content(line)
+        while first and lines.previous_content(first):
+            first = lines.previous_content(first)
+        if first and _indent(lines.get(first)):
+            return first, ("the first field of the file is indented; the top-level fields (`name:`, `purposes:`, "
+                           "...) start at the beginning of the line, in column 1")
     return line, ("YAML cannot read the file here; check the indentation of this line and the line above it "
                   f"(spaces only, items of the same list or mapping lined up exactly), and put a text in quotes "
                   f"if it contains ': ' or starts with a special character (see {GUIDE})")
@@ -218,6 +231,8 @@ def _colon(lines, line, column):
     found = _look_above(lines, above)
     if found is not None:
         return found
+    if above and _odd_one_above(lines, line, above):
+        return _shifted_above(lines, line, above)
     if above and _indent(text) > _content_column(lines.get(above)):
         key = _key_of(lines.get(above))
         column = _content_column(lines.get(above)) + 1
@@ -296,8 +311,27 @@ def _item_depth(lines, line):
                   f"line up exactly: put the `-` in column {other + 1}, under the `-` of line {item}")
 
 
+def _odd_one_above(lines, line: int, above: int) -> bool:
+    """Two spaces per level: when the line above is indented by an odd number
+    of spaces and this one by an even number, the line above was shifted."""
+    return bool(_indent(lines.get(above)) % 2) and not _indent(lines.get(line)) % 2
+
+
+def _shifted_above(lines, line: int, above: int):
+    previous, text = lines.get(above), lines.get(line)
+    if _is_item(previous) and _is_item(text):
+        expected = _indent(text)  # two items of one list: the dashes line up
+    else:  # a field of the item above: its first field lines up with this line
+        expected = _indent(text) - (_content_column(previous) - _indent(previous))
+    how = "less" if _indent(previous) < expected else "more"
+    return above, (f"this line is indented {how} than the line below it: fields of the same mapping start "
+                   f"in the same column, two spaces per level; start this line in column {expected + 1}")
+
+
 def _misaligned(lines, line, above):
     text, previous = lines.get(line), lines.get(above)
+    if above and _odd_one_above(lines, line, above):
+        return _shifted_above(lines, line, above)
     key = _key_of(text)
     if not key:
         return line, ("this line continues a text but is indented less than its key; indent every line of the "
@@ -315,6 +349,8 @@ def _not_an_item(lines, line):
     item = lines.previous_item(line)
     if not item:
         return _misaligned(lines, line, lines.previous_content(line))
+    if _odd_one_above(lines, line, item):
+        return _shifted_above(lines, line, item)
     previous = lines.get(item)
     first, key = _content_column(previous), _key_of(previous)
     if _indent(text) > _indent(previous) and key:

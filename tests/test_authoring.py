@@ -62,6 +62,12 @@ MISTAKES = {
     "text after a closing quote": ("    law: {fi: Yhdistyslaki (503/1989), en: Associations Act (503/1989)}",
                                    '    law: "Yhdistyslaki" (503/1989)', 8, "put the whole text in quotes"),
     "dash without a space": ("  - basis: b", "  -basis: b", 6, "a dash and a space"),
+    "field shifted left by one space": ("  requirement: contractual", " requirement: contractual", 10,
+                                        "indented less than the line below it"),
+    "list item shifted right by one space": ("  - date: 2024-06-01", "   - date: 2024-06-01", 34,
+                                             "indented more than the line below it"),
+    "first field indented": ("name: {fi: Jäsenrekisteri", " name: {fi: Jäsenrekisteri", 2,
+                             "the first field of the file is indented"),
 }
 
 
@@ -295,3 +301,35 @@ def test_summary_counts_texts_awaiting_translation_once_known(monkeypatch):
     assert not any("translation" in line for line in summary.summary_lines(project))
     monkeypatch.setattr(summary, "texts_awaiting_translation", lambda project: 3)
     assert summary.summary_lines(project)[-1] == "3 texts await translation."
+
+
+def test_any_broken_yaml_gets_an_authors_message_on_a_line_of_the_file():
+    """Random damage of the kind authors cause (a tab, a colon, a quote, a bracket,
+    a shifted line): never a crash, always a line of the file and no PyYAML
+    wording on the first line."""
+    import random
+
+    from hooks.yaml_source import parse
+    rng = random.Random(15)
+    lines = MEMBERS.split("\n")
+    damage = ["\t", ": ", "'", '"', "{", "[", "- ", "*", "@", "`", " ", ":", "#", "|"]
+    seen = 0
+    for _ in range(400):
+        broken = list(lines)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(broken))
+            line = broken[at]
+            if rng.random() < 0.3:
+                broken[at] = line[1:] if line.startswith(" ") else " " + line  # shifted by one space
+            else:
+                column = rng.randint(0, len(line))
+                broken[at] = line[:column] + rng.choice(damage) + line[column:]
+        text = "\n".join(broken)
+        document, problems = parse(text, "registers/members.yml")
+        for problem in problems:
+            if problem.message.startswith("YAML syntax error"):
+                seen += 1
+                first = str(problem).split("\n")[0]
+                assert 1 <= problem.line <= len(broken), (text, str(problem))
+                assert not any(phrase in first for phrase in PYYAML_WORDS), (text, first)
+    assert seen > 100  # the damage did break the YAML often enough to mean something
