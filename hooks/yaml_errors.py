@@ -22,7 +22,7 @@ GUIDE = "registers/README.md, section 3"
 _KEY = re.compile(r"(?:-\s+)?[^\s:#\"'{}\[\],][^:#]*?:(?=\s|\Z)")  # `key:` or `- key:` at the start of a line
 _KEY_NO_SPACE = re.compile(r"(?:-\s*)?([A-Za-z_][\w-]*):(\S.*)\Z")  # `fi:Text`
 _DASH_NO_SPACE = re.compile(r"-[^\s-].*\Z")  # `-fi: text`
-_SPECIAL_START = {"@": "@", "`": "`", "%": "%", "*": "*", "&": "&"}
+_RESERVED_START = "@`%"  # characters YAML keeps for itself: a text cannot start with them unquoted
 
 
 class _Lines:
@@ -72,11 +72,6 @@ def _key_of(line: str) -> str:
     content = line[_content_column(line):]
     match = re.match(r"([^\s:#{}\[\]\"',]+):(?:\s|\Z)", content)
     return match.group(1) if match else ""
-
-
-def _shown(line: str, limit: int = 40) -> str:
-    text = line.strip()
-    return "`" + (text if len(text) <= limit else text[: limit - 3] + "...") + "`"
 
 
 def _pyyaml_words(error: yaml.MarkedYAMLError) -> str:
@@ -207,7 +202,7 @@ def _special_start(lines, line, column, problem, context, error):
         start = {"alias": "*", "anchor": "&"}["anchor" if "anchor" in context else "alias"]
         return line, (f"a text that starts with `{start}` must be in quotes "
                       f"(YAML reads `{start}name` as a reference to another part of the file)")
-    if "cannot start any token" in problem and char in _SPECIAL_START:
+    if "cannot start any token" in problem and char and char in _RESERVED_START:
         return line, f"a text that starts with {char!r} must be in quotes, e.g. \"{char}...\""
     return None
 
