@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import annotations, cli_new, summary
+from . import cli_new, github_format, summary
 from .problems import ProblemsFound
 from .project import languages_from_mkdocs_yml, load_project, site_from_mkdocs_yml
 from .site_pages import plan_pages, render_pages
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         return check(args.config_file)
     except ProblemsFound as found:
         if github:  # workflow commands are read from standard output
-            print(annotations.annotations(found.problems))
+            print(github_format.annotations(found.problems))
         print(found.report(), file=sys.stderr)
         return 1
     except Exception as error:  # an author must never see a traceback
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         message = (f"internal error ({type(error).__name__}: {error}); "
                    "please report it, and run with NOTICES_DEBUG=1 for details")
         if github:
-            print(annotations.internal_error_annotation(message))
+            print(github_format.internal_error_annotation(message))
         print(message, file=sys.stderr)
         return 2
 

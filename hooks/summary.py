@@ -71,31 +71,50 @@ def _git(root: Path, *args: str, stdin: str | None = None) -> str | None:
 
 
 def changed_since_last_version(root: Path, registers: list) -> list | None:
-    """The registers whose data differs from the commit that added their newest
-    version entry; None if git or its history is not there."""
+    """The registers whose data differs from the commit that gave them their
+    present `versions` list; None if git or its history is not there.
+
+    Commits are compared by the text of their `versions` list, so that only a
+    file whose text changed is parsed again (a clean working copy of 300
+    registers costs two `git` calls and no parsing)."""
     if (_git(root, "rev-parse", "--verify", "--quiet", "HEAD") or "").strip() == "":
         return None
     history = _commits_per_file(root)
     if history is None:
         return None
-    walking = {r.file: (r, history.get(r.file, []), _newest(r.document.data)) for r in registers}
-    at_entry: dict = {}  # file -> data in the oldest commit seen so far with the newest entry
-    depth = 0
+    now = {r.file: (root / r.file).read_text(encoding="utf-8") for r in registers}
+    block = {file: _versions_block(text) for file, text in now.items()}
+    at_entry: dict = {}  # file -> its text in the oldest commit seen so far with the present versions
+    walking, depth = [file for file in now if history.get(file)], 0
     # One `git cat-file` per step back in history, for every register at once.
     while walking:
-        files = [f for f, (_, commits, _) in walking.items() if depth < len(commits)]
-        texts = _contents(root, [f"{walking[f][1][depth]}:./{f}" for f in files]) if files else None
+        texts = _contents(root, [f"{history[file][depth]}:./{file}" for file in walking])
         if texts is None:
             break
-        still = {}
-        for file, text in zip(files, texts):
-            register, commits, newest = walking[file]
-            document, problems = parse(text, file) if text is not None else (None, [None])
-            if document is not None and not problems and _newest(document.data) == newest:
-                at_entry[file] = document.data
-                still[file] = walking[file]
+        still = []
+        for file, text in zip(walking, texts):
+            if text is not None and _versions_block(text) == block[file]:
+                at_entry[file] = text
+                if depth + 1 < len(history[file]):
+                    still.append(file)
         walking, depth = still, depth + 1
-    return [r for r in registers if r.file in at_entry and at_entry[r.file] != r.document.data]
+    return [r for r in registers if r.file in at_entry and at_entry[r.file] != now[r.file]
+            and _data(at_entry[r.file], r.file) != r.document.data]
+
+
+def _versions_block(text: str) -> str | None:
+    """The text of the top-level `versions:` item, up to the next top-level key."""
+    start = 0 if text.startswith("versions:") else text.find("\nversions:") + 1
+    if start == 0 and not text.startswith("versions:"):
+        return None
+    lines = text[start:].split("\n")
+    end = next((i for i, line in enumerate(lines[1:], 1) if line[:1] not in ("", " ", "#", "-")), len(lines))
+    return "\n".join(lines[:end]).rstrip()
+
+
+def _data(text: str, file: str):
+    document, problems = parse(text, file)
+    return document.data if document is not None and not problems else None
 
 
 def _contents(root: Path, specs: list) -> list | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, make_project
-from hooks.annotations import annotation
+from hooks.github_format import annotation
 from hooks.languages import Languages
 from hooks.placeholders import is_placeholder
 from hooks.problems import Problem, ProblemsFound
