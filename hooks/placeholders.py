@@ -19,14 +19,22 @@ def is_placeholder(value) -> bool:
 
 
 def find(value, path: tuple = ()) -> list[tuple]:
-    """The path of every placeholder in nested data."""
-    if is_placeholder(value):
-        return [path]
+    """The path of every placeholder in nested data (run on every register
+    of every build: leaves are tested inline, paths built only for containers)."""
     if isinstance(value, dict):
-        return [found for key, sub in value.items() for found in find(sub, path + (key,))]
-    if isinstance(value, list):
-        return [found for index, sub in enumerate(value) for found in find(sub, path + (index,))]
-    return []
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return [path] if is_placeholder(value) else []
+    found = []
+    for key, sub in items:
+        if isinstance(sub, str):
+            if "TODO" in sub[:64] and is_placeholder(sub):
+                found.append(path + (key,))
+        elif isinstance(sub, (dict, list)):
+            found += find(sub, path + (key,))
+    return found
 
 
 def _what(value: str) -> str:
