@@ -94,11 +94,11 @@ security:
 automated_decisions: "TODO: none, or logic and consequences"
 
 # The date the notice was first drawn up, YYYY-MM-DD.
-created: "TODO: YYYY-MM-DD"
+created: "TODO: the date the notice was first drawn up, YYYY-MM-DD"
 
 # The versions of the notice, newest first: date and what changed.
 versions:
-  - date: "TODO: YYYY-MM-DD"
+  - date: "TODO: the date of this version, YYYY-MM-DD"
     summary:
 {text("what changed (for the first version: that it is the first)", "      ")}"""
 
