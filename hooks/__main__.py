@@ -1,5 +1,6 @@
 """Command-line tools: `python -m hooks check` validates the registers without
-building the site (for editors, pre-commit and CI)."""
+building the site (for editors, pre-commit and CI); `python -m hooks new <id>`
+starts a register from a template."""
 from __future__ import annotations
 
 import argparse
@@ -7,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from . import cli_new, github_format, summary
 from .problems import ProblemsFound
 from . import addresses
 from .project import languages_from_mkdocs_yml, load_project, pages_settings_from_mkdocs_yml, site_from_mkdocs_yml
@@ -25,6 +27,7 @@ def check(config_file: Path) -> int:
     render_pages(project, pages)  # what cannot be rendered fails here too, as in the build
     count = len(project.catalogue.registers)
     print(f"{count} register{'s' if count != 1 else ''} checked in {', '.join(languages.built)}: no problems.")
+    print("\n".join(summary.summary_lines(project, root)))
     return 0
 
 
@@ -34,18 +37,44 @@ def main(argv: list[str] | None = None) -> int:
     check_parser = commands.add_parser("check", help="validate every register file and report all problems")
     check_parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"),
                               help="the site configuration (default: mkdocs.yml)")
+    check_parser.add_argument("--format", choices=("text", "github"), default="text",
+                              help="github: also print each problem as a GitHub Actions annotation")
+    new_parser = commands.add_parser("new", help="write registers/<id>.yml from a template with TODO placeholders")
+    new_parser.add_argument("id", help="the register id: lowercase letters, digits and hyphens, e.g. feedback")
+    new_parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"),
+                            help="the site configuration (default: mkdocs.yml)")
     args = parser.parse_args(argv)
+    if args.command == "new":
+        return _new(args.id, args.config_file)
+    github = getattr(args, "format", "text") == "github"
     try:
         return check(args.config_file)
     except ProblemsFound as found:
+        if github:  # workflow commands are read from standard output
+            print(github_format.annotations(found.problems))
         print(found.report(), file=sys.stderr)
         return 1
     except Exception as error:  # an author must never see a traceback
         if os.environ.get("NOTICES_DEBUG"):
             raise
-        print(f"internal error ({type(error).__name__}: {error}); "
-              "please report it, and run with NOTICES_DEBUG=1 for details", file=sys.stderr)
+        message = (f"internal error ({type(error).__name__}: {error}); "
+                   "please report it, and run with NOTICES_DEBUG=1 for details")
+        if github:
+            print(github_format.internal_error_annotation(message))
+        print(message, file=sys.stderr)
         return 2
+
+
+def _new(register_id: str, config_file: Path) -> int:
+    try:
+        print(cli_new.new_register(register_id, config_file))
+    except ValueError as refused:
+        print(f"not written: {refused}", file=sys.stderr)
+        return 1
+    except ProblemsFound as found:  # mkdocs.yml unreadable
+        print(found.report(), file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import logging
 import os
 import sys
 import time
@@ -29,7 +30,7 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
-from hooks import timings  # noqa: E402
+from hooks import summary, timings  # noqa: E402
 from hooks.freshness import page_outdated  # noqa: E402
 from hooks.cookies import SiteSettings, banner_description, consent_settings  # noqa: E402
 from hooks.languages import Languages  # noqa: E402
@@ -50,9 +51,11 @@ class _BuildState:
     site: SiteSettings | None = None  # mkdocs.yml as written, before the per-language settings below
     cookies_url: str | None = None  # the cookie notice in the language being built
     locale = None
+    languages_done = 0  # counted by on_post_build: the summary follows the last language
 
 
 _state = _BuildState()
+_summary_log = logging.getLogger("mkdocs.hooks.summary")
 # Set by on_serve. While serving, a rebuild with a broken register keeps the
 # last good notices and shows the problems in the terminal: a failed build
 # would leave `mkdocs serve` stuck, answering no request until it is fixed.
@@ -270,6 +273,12 @@ def on_page_context(context, page, config, nav):
 
 
 def on_post_build(config):
+    _state.languages_done += 1
+    if _state.project is not None and _state.languages_done == len(_state.project.languages.built):
+        # git history only for a one-off build: `mkdocs serve` rebuilds on every save
+        root = None if _serving else Path(config.config_file_path).resolve().parent
+        for line in summary.summary_lines(_state.project, root):
+            _summary_log.info(line)
     if os.environ.get(timings.ENV_VAR):  # the benchmark asks (bench/build_scale.py)
         timings.write(Path(os.environ[timings.ENV_VAR]), imports=_IMPORT_SECONDS)
 

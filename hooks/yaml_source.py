@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from . import yaml_errors
 from .problems import Problem, field_path
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -140,6 +141,8 @@ def _syntax_problem(error: yaml.YAMLError, text: str, file: str) -> Problem:
                                        "an invisible control character); remove it")
     if not isinstance(error, yaml.MarkedYAMLError):
         return Problem(file, 0, "", f"YAML syntax error: {error}")
+    if (plain := yaml_errors.explain(error, text, file)) is not None:  # the author's words, on the right line
+        return plain
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark else 0
     what = error.problem or error.context or "invalid YAML"

@@ -22,6 +22,8 @@ sys.path.insert(0, str(REPO))
 def run_env() -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    # The tools of the Python running the tests (e.g. .venv/bin) come first.
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env["NO_MKDOCS_2_WARNING"] = "1"
     env.pop("NOTICES_DEBUG", None)
     return env

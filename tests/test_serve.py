@@ -62,7 +62,7 @@ def test_serve_keeps_the_last_good_notice_while_a_register_is_broken(tmp_path):
         assert "livereload" in first  # the server injects its script: live reload is on
 
         register.write_text(good.replace("data_subjects:", "data_subjects: ["), encoding="utf-8")
-        wait_for(lambda: "registers/members.yml:13: YAML syntax error" in terminal(), "the error in the terminal")
+        wait_for(lambda: "registers/members.yml:12: YAML syntax error" in terminal(), "the error in the terminal")
         wait_for(lambda: "Reloading browsers" in terminal().split("YAML syntax error")[-1], "the rebuild to finish")
         assert "Traceback" not in terminal()
         served = fetch(url)  # answered at once, not held until the register is fixed
