@@ -66,6 +66,7 @@ def test_business_id_problem_in_register_and_organisation():
 def test_basis_f_needs_its_interest_and_only_f_has_one():
     text = ("legal_bases:\n"
             "  - basis: f\n"
+            "  - not a mapping\n"
             "  - basis: a\n"
             "    legitimate_interest: x\n"
             "  - basis: b\n"
@@ -80,9 +81,9 @@ def test_basis_f_needs_its_interest_and_only_f_has_one():
     assert shown(rules.check_register(doc(text))) == [
         f"{FILE}:2: legal_bases[1].legitimate_interest: basis f (legitimate interests) needs "
         "`legitimate_interest`: describe the interest the controller or a third party pursues",
-        f"{FILE}:4: legal_bases[2].legitimate_interest: `legitimate_interest` belongs to basis f only, not to basis a",
-        f"{FILE}:6: legal_bases[3].law: `law` belongs to bases c (legal obligation) and e (public task), not to basis b",
-        f"{FILE}:11: legal_bases[6].basis: basis f is already listed as legal basis 1; describe both uses in one entry",
+        f"{FILE}:5: legal_bases[3].legitimate_interest: `legitimate_interest` belongs to basis f only, not to basis a",
+        f"{FILE}:7: legal_bases[4].law: `law` belongs to bases c (legal obligation) and e (public task), not to basis b",
+        f"{FILE}:12: legal_bases[7].basis: basis f is already listed as legal basis 1; describe both uses in one entry",
     ]
 
 
