@@ -113,7 +113,7 @@ def listed_equivalents() -> dict:
     if not EQUIVALENTS.exists():
         return found
     for row in EQUIVALENTS.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in row.strip().strip("|").split("|")] if row.startswith("|") else []
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", row.strip().strip("|"))] if row.startswith("|") else []
         if len(cells) >= 4 and cells[2].startswith("`") and cells[2].endswith("`"):
             found[(cells[0], cells[1], cells[2][1:-1].replace("\\|", "|"))] = cells[3]
     return found
@@ -209,7 +209,8 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
     print(f"mutation time: {total_seconds:.0f} s")
     for module, name, status, function, line in unexplained:
-        print(f"SURVIVED {name} ({status}): | {module} | {function} | `{line}` |")
+        shown = line.replace("|", "\\|")
+        print(f"SURVIVED {name} ({status}): | {module} | {function} | `{shown}` |")
     for key in stale:
         print(f"LISTED BUT NOT A SURVIVOR (remove from {EQUIVALENTS.name}): {key}")
     for module, what, status in missed:

@@ -10,6 +10,7 @@ import re
 import markdown
 import pytest
 
+from hooks import safe_markdown
 from hooks.safe_markdown import (clean, escape, escape_markdown_line, link_allowed, rejected_links, to_html,
                                  to_inline_html, too_complex)
 
@@ -29,6 +30,15 @@ def heading(text: str) -> str:
 
 
 NAMED = ["&rlo;", "&lrm;", "&rlm;", "&zwj;", "&nbsp;", "&lt;", "&amp;", "&quot;", "&copy;"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_converter(monkeypatch):
+    """Each test builds the converter and the caches anew, so a test sees what
+    the module does from a cold start, not a converter another test left."""
+    monkeypatch.setattr(safe_markdown, "_md", None)
+    for cached in (safe_markdown._convert, safe_markdown.escape, safe_markdown.escape_markdown_line):
+        getattr(cached, "cache_clear", lambda: None)()
 
 
 # --- the blocks and inlines the converter knows, and those it does not --------
@@ -119,6 +129,11 @@ def test_link_allowed_reads_the_link_as_a_browser_does():
     for href in ("https//a.example", "1https://a.example", "-https://a.example", "https", "javascript:x https:"):
         assert not link_allowed(href), href
     assert link_allowed("web+x://a") is False and link_allowed("a.b-c+d:x") is False
+
+
+def test_an_entity_in_a_link_is_shown_as_written_not_decoded_twice():
+    html = to_html("[l](https://a.example/?q=&amp;copy;&amp;lt; \"&amp;quot;\")")
+    assert 'href="https://a.example/?q=&amp;copy;&amp;lt;"' in html and 'title="&amp;quot;"' in html
 
 
 def test_link_target_and_title_are_cleaned_and_every_ampersand_encoded():
@@ -248,6 +263,8 @@ def test_too_complex_text_is_shown_escaped_in_one_paragraph():
     assert to_html(text) == "<p>&lt;b&gt;" + "[" * 101 + "</p>"
     assert to_inline_html(text) == "&lt;b&gt;" + "[" * 101
     assert to_html("x\u202e" * 5001) == "<p>" + "x" * 5001 + "</p>"  # the hidden characters do not count
+    quoted = "\"q\" 'q' " + "[" * 101
+    assert to_html(quoted) == "<p>" + quoted + "</p>"
 
 
 # --- inline rendering -------------------------------------------------------
