@@ -56,6 +56,7 @@ def fresh_converter(monkeypatch):
     ("2 b", "<p>2 b</p>"),
     ("-1 degrees", "<p>-1 degrees</p>"),
     ("one\n\ntwo", "<p>one</p>\n<p>two</p>"),
+    ("line  \nbreak", "<p>line<br>\nbreak</p>"),  # HTML, not XHTML (`<br />`)
     ("x\\*y", "<p>x*y</p>"),
 ])
 def test_known_markdown(text, expected):
