@@ -13,10 +13,16 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from hypothesis import settings as hypothesis_settings
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
 sys.path.insert(0, str(REPO))
+
+# Every property test runs the same examples on every run and machine (a test
+# module's own @settings inherit this); no example database between runs.
+hypothesis_settings.register_profile("derandomized", derandomize=True, database=None)
+hypothesis_settings.load_profile("derandomized")
 
 
 def run_env() -> dict:

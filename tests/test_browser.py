@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ci_env import in_ci
 from conftest import REPO, run_env
 from hooks.cookies import undisclosed
 
@@ -48,7 +49,7 @@ def squash(text: str) -> str:
 
 
 def _unavailable(reason: str):
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    if in_ci():
         pytest.fail(f"{reason}; with CI=true the browser tests must run (tests/setup.sh installs Chromium)",
                     pytrace=False)
     pytest.skip(reason)

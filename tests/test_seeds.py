@@ -13,6 +13,7 @@ from typing import Callable
 import pytest
 import yaml
 
+from ci_env import in_ci
 from conftest import FIXTURES, REPO, make_project
 from hooks.notice_markdown import SECTION_ORDER
 from hooks.rules import business_id_valid
@@ -25,14 +26,11 @@ LOCALES = {code: yaml.safe_load((REPO / "hooks" / "locales" / f"{code}.yml").rea
 # --- the seed notices -------------------------------------------------------
 
 def seeds_folder() -> Path | None:
-    """SEEDS_DIR if set; else ../shared/seeds beside the clone (as in CI); else
-    the machine-wide copy."""
+    """SEEDS_DIR if set; else ../shared/seeds beside the clone (as in CI)."""
     if os.environ.get("SEEDS_DIR"):
         return Path(os.environ["SEEDS_DIR"])
-    for candidate in (REPO.parent / "shared" / "seeds", Path("/work/shared/seeds")):
-        if candidate.is_dir():
-            return candidate
-    return None
+    candidate = REPO.parent / "shared" / "seeds"
+    return candidate if candidate.is_dir() else None
 
 
 def seed_text(name: str) -> str:
@@ -40,7 +38,7 @@ def seed_text(name: str) -> str:
     if folder is None or not (folder / name).is_file():
         reason = (f"seed notice {name} not found in {folder or REPO.parent / 'shared' / 'seeds'}; "
                   "set SEEDS_DIR to the folder of the seed notices")
-        if os.environ.get("CI", "").lower() == "true":
+        if in_ci():
             pytest.fail(reason)
         pytest.skip(reason)
     return (folder / name).read_text(encoding="utf-8")

@@ -1,0 +1,166 @@
+"""The YAML reader (hooks/yaml_source.py) called directly: duplicate keys at
+every depth and through merges, the bounds on size, nesting and alias
+expansion, tags, and the line of every item. Bounds are written out here as
+numbers, not imported from the module."""
+from __future__ import annotations
+
+import pytest
+
+from hooks.yaml_source import decode, parse
+
+DUPLICATE = ("duplicate key '{key}': it is already given on line {first}; YAML would silently keep only the last "
+             "one, so remove or merge one of them")
+TOO_DEEP = ("the data is nested more than 50 levels deep; a register needs only a few levels (check the "
+            "indentation, and do not let a YAML alias `*name` refer to itself)")
+TOO_MANY = ("the data expands to more than 100,000 values (YAML aliases `*name` repeating data); write the data "
+            "out instead of repeating it with aliases")
+
+
+def read(text):
+    document, problems = parse(text, "f.yml")
+    return document, [str(p) for p in problems]
+
+
+def test_duplicate_keys_top_level_nested_and_in_lists():
+    _, problems = read("a: 1\nb: 2\na: 3\nc:\n  - x: 1\n    y: 2\n    x: 3\n")
+    assert problems == ["f.yml:3: a: " + DUPLICATE.format(key="a", first=1),
+                        "f.yml:7: c[1].x: " + DUPLICATE.format(key="x", first=5)]
+
+
+def test_the_first_value_of_a_duplicate_is_kept_and_a_third_names_the_first():
+    document, problems = read("a: 1\na: 2\na: 3\n")
+    assert document.data == {"a": 1}
+    assert problems == ["f.yml:2: a: " + DUPLICATE.format(key="a", first=1),
+                        "f.yml:3: a: " + DUPLICATE.format(key="a", first=1)]
+
+
+def test_keys_that_yaml_would_read_as_other_types_are_names_and_still_duplicates():
+    document, problems = read("no: 1\n'no': 2\n1: x\n")
+    assert document.data == {"no": 1, "1": "x"}
+    assert problems == ["f.yml:2: no: " + DUPLICATE.format(key="no", first=1)]
+    document, problems = read("!!str a: 1\n!!int 2: b\n")
+    assert document.data == {"a": 1, "2": "b"} and problems == []
+
+
+def test_merged_values_never_replace_written_ones_and_are_no_duplicates():
+    document, problems = read("base: &b\n  x: 1\n  y: 2\nother: &o\n  y: 9\n  z: 3\n"
+                              "c:\n  <<: [*b, *o]\n  x: 5\n")
+    assert problems == []
+    assert document.data["c"] == {"x": 5, "y": 2, "z": 3}
+    document, problems = read("b: &b\n  x: 1\nc:\n  <<: *b\n")
+    assert document.data["c"] == {"x": 1} and problems == []
+
+
+def test_a_merge_of_something_that_is_not_a_mapping_is_a_problem():
+    document, problems = read("a:\n  <<: [1]\n  b: 2\n")
+    assert document.data == {"a": {"b": 2}}
+    assert problems == ["f.yml:2: a: `<<` can only merge mappings, e.g. `<<: *defaults`"]
+
+
+def test_keys_must_be_scalars_without_tags():
+    document, problems = read("? [a]\n: 1\nb: 2\n")
+    assert document.data == {"b": 2} and problems == ["f.yml:1: a key must be a plain word, not a list or mapping"]
+    document, problems = read("!foo a: 1\n")
+    assert document.data == {"a": 1}
+    assert problems == ["f.yml:1: the YAML tag '!foo' is not allowed on a key; remove it"]
+
+
+def test_tags_on_values_are_named_and_never_constructed():
+    document, problems = read("a: !foo x\nb: !!binary aGk=\nc: !!python/object/apply:os.system [x]\n")
+    assert document.data == {"a": "x", "b": "aGk=", "c": ["x"]}
+    allowed = "is not allowed: a register holds only plain texts, numbers, lists and mappings; remove the tag"
+    assert problems == [f"f.yml:1: a: the YAML tag '!foo' {allowed}",
+                        f"f.yml:2: b: the YAML tag '!!binary' {allowed}",
+                        f"f.yml:3: c: the YAML tag '!!python/object/apply:os.system' {allowed}"]
+
+
+def test_values_are_read_as_yaml_would_except_dates():
+    document, problems = read("a: 1\nb: 1.5\nc: true\nd: null\ne: 2024-06-01\nf: x\ng: [1, [2]]\n")
+    assert problems == []
+    assert document.data == {"a": 1, "b": 1.5, "c": True, "d": None, "e": "2024-06-01", "f": "x", "g": [1, [2]]}
+    document, problems = read("a: !!int abc\n")
+    assert document.data == {"a": None}
+    assert problems == ["f.yml:1: a: cannot read this value (invalid literal for int() with base 10: 'abc')"]
+
+
+def test_lines_of_items_and_keys():
+    document, _ = read("a:\n\n  b:\n    - x\n    -\n      c: 1\n")
+    assert document.lines[()] == 1 and document.lines[("a",)] == 3
+    assert document.lines[("a", "b", 1, "c")] == 6
+    assert document.key_lines == {("a",): 1, ("a", "b"): 3, ("a", "b", 1, "c"): 6}
+    assert document.line_of(("a", "b", 0)) == 4
+    assert document.line_of(("a", "b", 1, "c", "deeper", 3)) == 6
+    assert document.line_of(("nothing",)) == 1
+    empty, problems = read("")
+    assert empty.data is None and problems == [] and empty.line_of(("x",)) == 1
+
+
+def test_nesting_bound_is_fifty_levels():
+    def nested(levels):
+        return "a: " + "[" * levels + "]" * levels + "\n"
+    # `a` is level 1 and its innermost list level 50: allowed; one more is not
+    document, problems = read(nested(50))
+    assert problems == [] and document is not None
+    document, problems = read(nested(51))
+    assert document is None and problems == ["f.yml:1: a: " + TOO_DEEP]
+
+    # the same bound for block mappings, reported at the top-level key
+    def block(levels):
+        return "x: 1\ntop:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, levels - 1)) + "  " * (levels - 1) + "v: 1\n"
+    assert read(block(50))[1] == []
+    document, problems = read(block(51))
+    assert document is None and problems == ["f.yml:2: top: " + TOO_DEEP]
+
+
+def test_very_deep_input_is_measured_before_it_is_composed():
+    for text in ("[" * 10000 + "]" * 10000, "a: " + "[" * 10001):
+        document, problems = read(text)
+        assert document is None and len(problems) == 1
+    assert read("[" * 10000 + "]" * 10000)[1] == ["f.yml:1: " + TOO_DEEP]
+    assert read("a: " + "[" * 10001)[1] == ["f.yml:1: " + TOO_DEEP]
+    assert read("a: [" + "[1], " * 10001 + "\n")[1] == ["f.yml:2: YAML syntax error: did not find expected node content"]
+    # many structural characters, but flat: scanned and accepted
+    document, problems = read("a: '" + "[{-?:" * 2500 + "'\n" + "".join(f"k{i}: [1]\n" for i in range(10)))
+    assert problems == [] and len(document.data) == 11
+
+
+def test_alias_expansion_bound():
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for level in "bcdefg":
+        previous = chr(ord(level) - 1)
+        laughs += f"{level}: &{level} [" + ", ".join([f"*{previous}"] * 10) + "]\n"
+    document, problems = read(laughs)
+    assert document is None and problems == ["f.yml:5: e: " + TOO_MANY]
+    # every value counts, the root and each list too: exactly 100,000 is allowed
+    def values(extra):
+        return ("a: &a [" + ", ".join(["x"] * 999) + "]\nb: [" + ", ".join(["*a"] * 98) + "]\n"
+                "c: [" + ", ".join(["y"] * extra) + "]\n")
+    document, problems = read(values(997))
+    assert problems == [] and len(document.data["b"]) == 98
+    assert read(values(998))[1] == ["f.yml:3: c: " + TOO_MANY]
+
+
+def test_merges_count_towards_the_bound():
+    text = "a: &a {" + ", ".join(f"k{i}: 1" for i in range(1000)) + "}\n"
+    text += "".join(f"m{i}: {{<<: *a}}\n" for i in range(120))
+    document, problems = read(text)
+    assert document is None and problems[0].endswith(TOO_MANY)
+
+
+def test_syntax_errors_name_their_line_and_context():
+    assert read("a: [\n")[1] == ["f.yml:2: YAML syntax error: did not find expected node content"]
+    assert read("a:\n  - b\n c: d\n")[1] == [
+        "f.yml:3: YAML syntax error: did not find expected key (while parsing a block mapping that starts on line 1)"]
+    assert read("a: b\n\nc: \"\x07\"\n")[1] == [
+        "f.yml:3: the file contains a character YAML does not allow (U+0007, an invisible control character); remove it"]
+
+
+def test_decode_bounds_bom_and_encoding():
+    assert decode(b"a" * 1_000_000, "f.yml") == ("a" * 1_000_000, [])
+    text, problems = decode(b"a" * 1_000_001, "f.yml")
+    assert text is None
+    assert [str(p) for p in problems] == ["f.yml: the file is 1,000,001 bytes; a register may be at most 1,000,000 bytes"]
+    assert decode(b"\xef\xbb\xbfa: 1", "f.yml") == ("a: 1", [])
+    text, problems = decode(b"a: 1\nb: 2\n\xff", "f.yml")
+    assert text is None
+    assert [str(p) for p in problems] == ["f.yml:3: the file is not UTF-8 text; save it with UTF-8 encoding"]
