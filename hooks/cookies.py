@@ -147,9 +147,8 @@ def check_inventory(document: Document) -> list[Problem]:
             problems.append(_problem(document, ("storage", i, "category"),
                                      f"an item set by the analytics service '{service}' belongs to category analytics, "
                                      f"not {item.get('category')}: analytics is stored only with consent"))
-    for w, website in enumerate(data.get("websites") or []):
-        if isinstance(website, dict):
-            problems += _check_website(document, w, website, data.get("websites"))
+    for w, website in _listed(data.get("websites")):
+        problems += _check_website(document, w, website, data.get("websites"))
     return problems
 
 
@@ -173,6 +172,8 @@ def _check_website(document: Document, w: int, website: dict, websites: list) ->
                                                          f"websites[{first + 1}]; give each website its own id"))
     services: dict = {}
     for i, service in _listed(website.get("services")):
+        if not isinstance(service.get("id"), str):
+            continue  # the schema reports it (a list or mapping cannot be compared)
         if service.get("id") in services:
             problems.append(_problem(document, at + ("services", i, "id"),
                                      f"the service '{service.get('id')}' is already listed as "
@@ -183,12 +184,16 @@ def _check_website(document: Document, w: int, website: dict, websites: list) ->
                      if s.get("category") in CONSENT_CATEGORIES]
     for i, item in _listed(website.get("storage")):
         key = (item.get("type"), item.get("name"))
+        if not all(isinstance(part, str) for part in key):
+            continue  # the schema reports it
         if key in names:
             problems.append(_problem(document, at + ("storage", i, "name"),
                                      f"'{key[1]}' ({key[0]}) is already listed as storage[{names[key] + 1}] of this "
                                      "website; list each item once"))
         names.setdefault(key, i)
         sid = item.get("service")
+        if not isinstance(sid, (str, type(None))):
+            continue  # the schema reports it
         if sid is not None and sid not in services:
             known = ", ".join(str(s) for s in services) or "none are listed"
             problems.append(_problem(document, at + ("storage", i, "service"),
@@ -223,7 +228,7 @@ def check_registers(inventory: Document | None, registers: list) -> list[Problem
 def _check_named_websites(inventory: Document, registers: list) -> list[Problem]:
     """A `website_visitors` list names this site (`this-site`) or websites of the inventory."""
     data = inventory.data if isinstance(inventory.data, dict) else {}
-    known = ["this-site"] + [w.get("id") for w in data.get("websites") or [] if isinstance(w, dict)]
+    known = ["this-site"] + [w.get("id") for _, w in _listed(data.get("websites"))]
     problems = []
     for r in registers:
         named = r.document.data.get("website_visitors")

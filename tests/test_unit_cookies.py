@@ -78,9 +78,9 @@ def test_banner_title_text_and_labels_from_the_inventory_are_escaped():
     settings = consent_settings(inv, LOCALES["en"], site(**MATOMO_SITE), "/en/cookies/")
     assert settings["title"] == ESCAPED + " en"
     assert settings["description"].startswith(f"<em>{ESCAPED}</em> <a href=\"/en/cookies/\">")
-    assert settings["cookies"] == {"analytics": f"Analytics ({ESCAPED})"}
+    assert settings["cookies"] == {"analytics": {"name": f"Analytics ({ESCAPED})", "checked": False}}
     assert consent_settings(inv, LOCALES["fi"], site(**MATOMO_SITE), "/cookies/")["title"] == ESCAPED
-    for value in (settings["title"], settings["description"], *settings["cookies"].values()):
+    for value in (settings["title"], settings["description"], *(c["name"] for c in settings["cookies"].values())):
         assert "<img" not in value and "\u202e" not in value
 
 
@@ -91,7 +91,8 @@ def test_banner_uses_the_standard_texts_without_its_own():
     assert en["description"] == (f"{LOCALES['en']('cookies.banner.description')} <a href=\"/en/cookies/?a=1&amp;b=&lt;2&gt;\">"
                                  f"{LOCALES['en']('cookies.banner.read_more')}</a>")
     assert en["actions"] == ["accept", "reject"]
-    assert en["cookies"] == {"analytics": LOCALES["en"]("cookies.categories.analytics.title") + " (Matomo)"}
+    assert en["cookies"] == {"analytics": {"name": LOCALES["en"]("cookies.categories.analytics.title") + " (Matomo)",
+                                           "checked": False}}
     fi = consent_settings(inv, LOCALES["fi"], site(analytics=MATOMO_SITE["analytics"], consent={}), "/cookies/")
     assert fi["title"] == LOCALES["fi"]("cookies.banner.title")
     assert "accept" in fi["actions"] and "reject" in fi["actions"]
@@ -330,7 +331,7 @@ def test_cookie_page_shows_hostile_names_as_text():
     assert "&amp;#x202E;" in html and "\u202e" not in html
     assert f'data-storage-name="&lt;img/src=x/onerror=alert(1)&gt;{{onclick=alert(1)}}"' in page
     assert 'data-storage-type="local-storage"' in page and 'data-analytics-service="matomo"' in page
-    assert re.search(r"<h3 id=\"analytics-matomo\">[^<]*onerror[^<]*</h3>", html)
+    assert re.search(r"<h4 id=\"analytics-matomo\">[^<]*onerror[^<]*</h4>", html)
     assert '<a href="/n/&quot;x">' + ESCAPED + "</a>" in page
 
 
@@ -338,7 +339,7 @@ def test_cookie_page_sections_in_order():
     inv = inventory(item(), item("_pk_id.*", "cookie", category="analytics", service="matomo"), services=[matomo()])
     page, html = cookie_page(inv, notices=[("Members", "/n/")])
     anchors = re.findall(r"\{#([a-z-]+)\}", page)
-    assert anchors == ["consent", "necessary", "preferences", "analytics", "marketing", "web-analytics",
+    assert anchors == ["consent", "this-site", "necessary", "preferences", "analytics", "marketing", "web-analytics",
                        "analytics-matomo", "blocking", "privacy-notices"]
     assert page.startswith(f"# {LOCALES['en']('cookies.title')}\n")
     assert '<time datetime="2024-06-01">1 June 2024</time>' in page

@@ -118,7 +118,8 @@ def test_very_deep_input_is_measured_before_it_is_composed():
         assert document is None and len(problems) == 1
     assert read("[" * 10000 + "]" * 10000)[1] == ["f.yml:1: " + TOO_DEEP]
     assert read("a: " + "[" * 10001)[1] == ["f.yml:1: " + TOO_DEEP]
-    assert read("a: [" + "[1], " * 10001 + "\n")[1] == ["f.yml:2: YAML syntax error: did not find expected node content"]
+    [unclosed] = read("a: [" + "[1], " * 10001 + "\n")[1]
+    assert unclosed.startswith("f.yml:1: YAML syntax error: the list in square brackets") and "not closed" in unclosed
     # many structural characters, but flat: scanned and accepted
     document, problems = read("a: '" + "[{-?:" * 2500 + "'\n" + "".join(f"k{i}: [1]\n" for i in range(10)))
     assert problems == [] and len(document.data) == 11
@@ -148,9 +149,13 @@ def test_merges_count_towards_the_bound():
 
 
 def test_syntax_errors_name_their_line_and_context():
-    assert read("a: [\n")[1] == ["f.yml:2: YAML syntax error: did not find expected node content"]
-    assert read("a:\n  - b\n c: d\n")[1] == [
-        "f.yml:3: YAML syntax error: did not find expected key (while parsing a block mapping that starts on line 1)"]
+    # the line where the unclosed list starts, in words, with YAML's own words after them
+    [unclosed] = read("a: [\n")[1]
+    assert unclosed.startswith("f.yml:1: YAML syntax error: the list in square brackets `[ ]` that starts here is not closed")
+    assert "did not find expected node content" in unclosed
+    [misaligned] = read("a:\n  - b\n c: d\n")[1]
+    assert misaligned.startswith("f.yml:3: YAML syntax error: `c:` is not lined up with the fields around it")
+    assert "did not find expected key" in misaligned
     assert read("a: b\n\nc: \"\x07\"\n")[1] == [
         "f.yml:3: the file contains a character YAML does not allow (U+0007, an invisible control character); remove it"]
 
