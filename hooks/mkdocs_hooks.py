@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import logging
 import os
 import sys
 import time
@@ -34,11 +35,14 @@ from hooks.freshness import page_outdated  # noqa: E402
 from hooks.cookies import SiteSettings, banner_description, consent_settings  # noqa: E402
 from hooks.languages import Languages  # noqa: E402
 from hooks.problems import ProblemsFound  # noqa: E402
-from hooks.project import load_project  # noqa: E402
+from hooks.project import load_project, read_mkdocs_yml  # noqa: E402
+from hooks.site_languages import missing_language_settings  # noqa: E402
 from hooks.site_pages import plan_pages, render_pages  # noqa: E402
 
 
 _IMPORT_SECONDS = time.perf_counter() - _IMPORT_STARTED
+# Under `mkdocs`, so that MkDocs shows these warnings and strict mode counts them.
+_log = logging.getLogger("mkdocs.hooks.notices")
 
 
 class _BuildState:
@@ -136,6 +140,14 @@ def on_config(config):
 def _prepare(config) -> _BuildState:
     state = _BuildState()
     config_file = Path(config.config_file_path).resolve()
+    if not config.site_url:
+        # Without it the sitemap has `None` in every address and the theme
+        # links a sitemap that does not exist.
+        raise PluginError(f"{config_file.name}: site_url is not set: give the address the site is published at, "
+                          "e.g. `site_url: https://tietosuoja.example.fi/`; the sitemap and the language "
+                          "links are made from it")
+    for message in missing_language_settings(read_mkdocs_yml(config_file)):
+        _log.warning(message)
     state.site = SiteSettings.from_config(
         {"extra": copy.deepcopy(dict(config.extra)), "repo_url": config.repo_url,
          "theme": {"palette": config.theme.get("palette"), "features": config.theme.get("features")}},
@@ -189,8 +201,25 @@ def on_nav(nav, config, files):
             # so the answer comes from the files the page is made from.
             file.is_modified = partial(page_outdated, file.abs_dest_path, _state.pages[file.src_uri],
                                        _state.project, config_file)
+    _configure_interface(config)
     _configure_cookies(config, files)
     return nav
+
+
+def _configure_interface(config) -> None:
+    """Interface texts that MkDocs and the theme do not translate themselves,
+    in the language this build renders: the heading anchors' title and the
+    footer's credit line (overrides/partials/copyright.html)."""
+    if _state.project is None:
+        return
+    i18n = config.plugins.get("i18n")
+    language = getattr(i18n, "current_language", None) or _state.project.languages.default
+    locale = _state.project.locales[language]
+    toc = config.mdx_configs.get("toc")
+    if isinstance(toc, dict) and toc.get("permalink"):
+        toc["permalink_title"] = locale("interface.permalink_title")
+    before, _, after = locale("interface.made_with").partition("{link}")
+    config.extra["made_with"] = {"before": before, "after": after}
 
 
 def _configure_cookies(config, files) -> None:
@@ -233,11 +262,24 @@ def on_page_context(context, page, config, nav):
     # with meta makes the theme render more, so the others are left alone.)
     if page.file.src_uri in _state.pages and page.title and "&" in page.title:
         page.meta["title"] = page.title
+    _relative_language_links(config, page)
     # The banner's link to the cookie notice, relative to this page.
     if _state.cookies_url is not None and isinstance(config.extra.get("consent"), dict):
         config.extra["consent"]["description"] = banner_description(
             _state.project.inventory, _state.locale, get_relative_url(_state.cookies_url, page.url))
     return context
+
+
+def _relative_language_links(config, page) -> None:
+    """mkdocs-static-i18n links a home page's translations root-absolute
+    (`/`, `/en/`), which breaks a site published under a sub-path: link
+    them relative to the page, as it does for every other page."""
+    alternates = getattr(page.file, "alternates", None) or {}
+    # The plugin sets `config.extra.alternate` as an attribute, which is what the theme reads.
+    for alternate in getattr(config.extra, "alternate", None) or config.extra.get("alternate") or []:
+        link, lang = alternate.get("link", ""), alternate.get("lang")
+        if link.startswith("/") and lang in alternates:
+            alternate["link"] = alternates[lang].url
 
 
 def on_post_build(config):
