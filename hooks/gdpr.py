@@ -30,6 +30,7 @@ def applicable_rights(data: dict) -> list[str]:
         rights.append("direct_marketing")
     if consent:
         rights.append("withdraw_consent")
-    if data.get("automated_decisions") != "none":
+    decisions = data.get("automated_decisions")
+    if isinstance(decisions, dict) and "logic" in decisions:  # not for profiling alone
         rights.append("automated_decisions")
     return rights

@@ -274,8 +274,11 @@ def automated_decisions(p: _Page) -> str:
     value, t = p.data["automated_decisions"], p.locale
     if value == "none":
         return _none(p, "automated_decisions")
+    if "logic" not in value:  # profiling only: no decisions based solely on it
+        return _none(p, "automated_decisions") + _fields([(t("labels.profiling"), p.text(value["profiling"]))])
     return _fields([(t("labels.logic"), p.text(value["logic"])),
-                    (t("labels.consequences"), p.text(value["consequences"]))])
+                    (t("labels.consequences"), p.text(value["consequences"])),
+                    (t("labels.profiling"), p.text(value["profiling"]) if "profiling" in value else "")])
 
 
 def rights(p: _Page) -> str:
