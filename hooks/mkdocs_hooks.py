@@ -220,6 +220,24 @@ def _configure_interface(config) -> None:
         toc["permalink_title"] = locale("interface.permalink_title")
     before, _, after = locale("interface.made_with").partition("{link}")
     config.extra["made_with"] = {"before": before, "after": after}
+    _one_404_page(config, language == _state.project.languages.default)
+
+
+_removed_404 = False
+
+
+def _one_404_page(config, default_language: bool) -> None:
+    """mkdocs-static-i18n builds every language into the same site folder, so
+    each language would write the site's one 404.html over the previous one,
+    leaving it in the last language. Only the default language writes it."""
+    global _removed_404
+    templates = config.theme.static_templates
+    if default_language and _removed_404:
+        templates.add("404.html")
+        _removed_404 = False
+    elif not default_language and "404.html" in templates:
+        templates.discard("404.html")
+        _removed_404 = True
 
 
 def _configure_cookies(config, files) -> None:
