@@ -201,43 +201,8 @@ def on_nav(nav, config, files):
             # so the answer comes from the files the page is made from.
             file.is_modified = partial(page_outdated, file.abs_dest_path, _state.pages[file.src_uri],
                                        _state.project, config_file)
-    _configure_interface(config)
     _configure_cookies(config, files)
     return nav
-
-
-def _configure_interface(config) -> None:
-    """Interface texts that MkDocs and the theme do not translate themselves,
-    in the language this build renders: the heading anchors' title and the
-    footer's credit line (overrides/partials/copyright.html)."""
-    if _state.project is None:
-        return
-    i18n = config.plugins.get("i18n")
-    language = getattr(i18n, "current_language", None) or _state.project.languages.default
-    locale = _state.project.locales[language]
-    toc = config.mdx_configs.get("toc")
-    if isinstance(toc, dict) and toc.get("permalink"):
-        toc["permalink_title"] = locale("interface.permalink_title")
-    before, _, after = locale("interface.made_with").partition("{link}")
-    config.extra["made_with"] = {"before": before, "after": after}
-    _one_404_page(config, language == _state.project.languages.default)
-
-
-_removed_404 = False
-
-
-def _one_404_page(config, default_language: bool) -> None:
-    """mkdocs-static-i18n builds every language into the same site folder, so
-    each language would write the site's one 404.html over the previous one,
-    leaving it in the last language. Only the default language writes it."""
-    global _removed_404
-    templates = config.theme.static_templates
-    if default_language and _removed_404:
-        templates.add("404.html")
-        _removed_404 = False
-    elif not default_language and "404.html" in templates:
-        templates.discard("404.html")
-        _removed_404 = True
 
 
 def _configure_cookies(config, files) -> None:
@@ -280,24 +245,11 @@ def on_page_context(context, page, config, nav):
     # with meta makes the theme render more, so the others are left alone.)
     if page.file.src_uri in _state.pages and page.title and "&" in page.title:
         page.meta["title"] = page.title
-    _relative_language_links(config, page)
     # The banner's link to the cookie notice, relative to this page.
     if _state.cookies_url is not None and isinstance(config.extra.get("consent"), dict):
         config.extra["consent"]["description"] = banner_description(
             _state.project.inventory, _state.locale, get_relative_url(_state.cookies_url, page.url))
     return context
-
-
-def _relative_language_links(config, page) -> None:
-    """mkdocs-static-i18n links a home page's translations root-absolute
-    (`/`, `/en/`), which breaks a site published under a sub-path: link
-    them relative to the page, as it does for every other page."""
-    alternates = getattr(page.file, "alternates", None) or {}
-    # The plugin sets `config.extra.alternate` as an attribute, which is what the theme reads.
-    for alternate in getattr(config.extra, "alternate", None) or config.extra.get("alternate") or []:
-        link, lang = alternate.get("link", ""), alternate.get("lang")
-        if link.startswith("/") and lang in alternates:
-            alternate["link"] = alternates[lang].url
 
 
 def on_post_build(config):
