@@ -222,11 +222,14 @@ def make_floor(site: Path, floor: Path, languages: tuple) -> int:
     Returns the number of generated pages."""
     floor.mkdir(parents=True)
     config = _site_config(languages)
-    config.pop("hooks", None)
+    # Only the notices hook: the interface hook translates the theme's texts,
+    # which plain files cannot.
+    config["hooks"] = [hook for hook in config.get("hooks", []) if "mkdocs_hooks" not in hook]
     # The hooks add the notices as not-in-nav pages; plain files say so here.
     config["not_in_nav"] = "/notices/*\n!/notices/index*.md\n"
     _write_config(floor, config)
     _write_docs(floor, languages)
+    (floor / "hooks").symlink_to(REPO / "hooks", target_is_directory=True)
     built = Languages.from_i18n_entries([{"locale": lang, "default": i == 0} for i, lang in enumerate(languages)])
     project = load_project(site, built)
     pages = plan_pages(project)

@@ -35,12 +35,15 @@ from hooks.freshness import page_outdated  # noqa: E402
 from hooks.cookies import SiteSettings, banner_description, consent_settings  # noqa: E402
 from hooks.languages import Languages  # noqa: E402
 from hooks.problems import ProblemsFound  # noqa: E402
-from hooks.project import load_project  # noqa: E402
+from hooks.project import load_project, read_mkdocs_yml  # noqa: E402
+from hooks.site_languages import missing_language_settings  # noqa: E402
 from hooks.site_pages import check_addresses, plan_pages, render_pages  # noqa: E402
 from hooks import addresses, csp, dates  # noqa: E402
 
 
 _IMPORT_SECONDS = time.perf_counter() - _IMPORT_STARTED
+# Under `mkdocs`, so that MkDocs shows these warnings and strict mode counts them.
+_log = logging.getLogger("mkdocs.hooks.notices")
 
 
 class _BuildState:
@@ -159,6 +162,14 @@ def on_config(config):
 def _prepare(config) -> _BuildState:
     state = _BuildState()
     config_file = Path(config.config_file_path).resolve()
+    if not config.site_url:
+        # Without it the sitemap has `None` in every address and the theme
+        # links a sitemap that does not exist.
+        raise PluginError(f"{config_file.name}: site_url is not set: give the address the site is published at, "
+                          "e.g. `site_url: https://tietosuoja.example.fi/`; the sitemap and the language "
+                          "links are made from it")
+    for message in missing_language_settings(read_mkdocs_yml(config_file)):
+        _log.warning(message)
     state.site = SiteSettings.from_config(
         {"extra": copy.deepcopy(dict(config.extra)), "repo_url": config.repo_url,
          "theme": {"palette": config.theme.get("palette"), "features": config.theme.get("features")}},

@@ -9,21 +9,25 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .gdpr import applicable_rights
+from .gdpr import OBJECTION_RIGHTS, applicable_rights
 from .locales import Locale
+from .phone import tel_target
 from .registers import Catalogue, Register
 from .safe_markdown import escape, escape_markdown_line, to_html, to_inline_html
 
 # The fixed order of sections: (anchor id, function that renders the body).
 # Headings come from the locale file's `sections` by the same id.
 SECTION_ORDER = (
-    "controller", "data_protection_officer", "contacts", "register_name", "purposes", "legal_bases",
+    "controller", "data_protection_officer", "contacts", "purposes", "legal_bases",
     "provision", "data_subjects", "data_categories", "special_categories", "sources", "recipients",
     "transfers", "retention", "security", "automated_decisions", "rights", "complaint", "versions",
 )
 # A register that covers website visitors (`website_visitors: true`) also gets
 # a section on cookies and web analytics, after this one.
 COOKIES_AFTER = "automated_decisions"
+# Where a right to object applies, it has a section of its own before the
+# other rights: Art. 21(4) asks for it "clearly and separately".
+OBJECTION_BEFORE = "rights"
 
 
 def notice_sections(data: dict) -> tuple:
@@ -31,7 +35,16 @@ def notice_sections(data: dict) -> tuple:
     sections = list(SECTION_ORDER)
     if data.get("website_visitors") is True or isinstance(data.get("website_visitors"), list):
         sections.insert(sections.index(COOKIES_AFTER) + 1, "cookies")
+    if set(applicable_rights(data)) & set(OBJECTION_RIGHTS):
+        sections.insert(sections.index(OBJECTION_BEFORE), "objection")
     return tuple(sections)
+
+
+def section_heading(section: str, data: dict, locale: Locale) -> str:
+    """A section's heading; in plural where the register lists several items."""
+    if section == "legal_bases" and len(data["legal_bases"]) > 1:
+        return locale("sections_plural.legal_bases")
+    return locale("sections." + section)
 
 
 class _Page:
@@ -83,15 +96,19 @@ def _none(p: _Page, key: str) -> str:
 
 
 def _link(scheme: str, value: str) -> str:
-    target = value.replace(" ", "") if scheme == "tel" else value
+    target = tel_target(value) if scheme == "tel" else value
     return f'<a href="{scheme}:{escape(target)}">{escape(value)}</a>'
 
 
-def _contact_fields(p: _Page, contact: dict) -> str:
+def _contact_fields(p: _Page, contact: dict, heading: str = "") -> str:
+    """A contact's items; a role that only repeats the section heading is left out."""
     t = p.locale
+    role = contact.get("role")
+    if role is not None and role[p.lang].strip().casefold() == heading.casefold():
+        role = None
     return _fields([
         (t("labels.name"), p.label(contact["name"]) if "name" in contact else ""),
-        (t("labels.role"), p.inline(contact["role"]) if "role" in contact else ""),
+        (t("labels.role"), p.inline(role) if role is not None else ""),
         (t("labels.address"), p.label(contact["address"]) if "address" in contact else ""),
         (t("labels.phone"), _link("tel", contact["phone"]) if "phone" in contact else ""),
         (t("labels.email"), _link("mailto", contact["email"]) if "email" in contact else ""),
@@ -105,27 +122,29 @@ def _website(url: str | None) -> str:
 
 def controller(p: _Page) -> str:
     c, t = p.data["controller"], p.locale
+    # Only what the author gave: a notice never shows contact details the registers do not contain.
     return _fields([
         (t("labels.name"), p.label(c["name"])),
         (t("labels.business_id"), escape(c["business_id"])),
-        (t("labels.address"), p.label(c["address"])),
-        (t("labels.phone"), _link("tel", c["phone"])),
-        (t("labels.email"), _link("mailto", c["email"])),
+        (t("labels.address"), p.label(c["address"]) if "address" in c else ""),
+        (t("labels.phone"), _link("tel", c["phone"]) if "phone" in c else ""),
+        (t("labels.email"), _link("mailto", c["email"]) if "email" in c else ""),
+        (t("labels.contact_form"), _website(c.get("contact_form"))),
         (t("labels.website"), _website(c.get("website"))),
     ])
 
 
 def data_protection_officer(p: _Page) -> str:
     dpo = p.data["data_protection_officer"]
-    return _none(p, "data_protection_officer") if dpo == "none" else _contact_fields(p, dpo)
+    if dpo == "none":
+        return _none(p, "data_protection_officer")
+    if "none_reason" in dpo:  # none designated; the reason is the author's own
+        return _none(p, "data_protection_officer") + p.text(dpo["none_reason"])
+    return _contact_fields(p, dpo, p.locale("sections.data_protection_officer"))
 
 
 def contacts(p: _Page) -> str:
     return "".join(_contact_fields(p, contact) for contact in p.data["contacts"])
-
-
-def register_name(p: _Page) -> str:
-    return _tag("p", escape(p.data["name"][p.lang]))
 
 
 def purposes(p: _Page) -> str:
@@ -200,6 +219,8 @@ def sources(p: _Page) -> str:
             body += " " + escape(t("labels.publicly_available"))
         if "provides" in entry:
             body += f": {p.inline(entry['provides'])}"
+        if "about" in entry:  # data about someone other than the reader
+            body += f"<br>{escape(t('labels.source_about'))} {p.inline(entry['about'])}"
         items.append(body)
     return _list(items)
 
@@ -222,6 +243,9 @@ def transfers(p: _Page) -> str:
     entries, t = p.data["transfers"], p.locale
     if entries == "none":
         return _none(p, "transfers")
+    if isinstance(entries, dict):  # only in specific situations, described by the author
+        return (_tag("p", escape(t("transfers_occasional"))) + p.text(entries["situations"])
+                + _tag("p", f"<strong>{escape(t('labels.transfer_safeguards'))}</strong>") + p.text(entries["safeguards"]))
     rows = []
     for e in entries:
         safeguard = escape(t("safeguards." + e["safeguard"]))
@@ -243,6 +267,8 @@ def security(p: _Page) -> str:
     for key in ("manual", "electronic"):
         value = p.data["security"][key]
         pairs.append((t("labels." + key), escape(t("none." + key)) if value == "none" else p.text(value)))
+    if "organisational" in p.data["security"]:
+        pairs.append((t("labels.organisational"), p.text(p.data["security"]["organisational"])))
     return _fields(pairs)
 
 
@@ -250,19 +276,44 @@ def automated_decisions(p: _Page) -> str:
     value, t = p.data["automated_decisions"], p.locale
     if value == "none":
         return _none(p, "automated_decisions")
+    if "logic" not in value:  # profiling only: no decisions based solely on it
+        return _none(p, "automated_decisions") + _fields([(t("labels.profiling"), p.text(value["profiling"]))])
     return _fields([(t("labels.logic"), p.text(value["logic"])),
-                    (t("labels.consequences"), p.text(value["consequences"]))])
+                    (t("labels.consequences"), p.text(value["consequences"])),
+                    (t("labels.profiling"), p.text(value["profiling"]) if "profiling" in value else "")])
 
 
 def rights(p: _Page) -> str:
     t = p.locale
     own = p.data.get("rights", {})
     pairs = [(t(f"rights.{key}.title"), _tag("p", escape(t(f"rights.{key}.text"))))
-             for key in applicable_rights(p.data)]
+             for key in applicable_rights(p.data) if key not in OBJECTION_RIGHTS]
     out = [_tag("p", escape(t("rights.intro"))), _fields(pairs)]
     out += [p.text(extra) for extra in own.get("additional", [])]
     how = p.text(own["how_to_exercise"]) if "how_to_exercise" in own else _tag("p", escape(t("rights.default_how_to_exercise")))
     out.append(_tag("p", f"<strong>{escape(t('labels.how_to_exercise'))}</strong>") + how)
+    return "".join(out)
+
+
+def _objected_processing(p: _Page) -> list[str]:
+    """The processing based on a public task or legitimate interests, in the
+    author's words: what a reader can object to (Art. 21(4))."""
+    items = []
+    for entry in p.data["legal_bases"]:
+        if entry["basis"] in ("e", "f"):
+            text = entry.get("description") or entry.get("legitimate_interest")
+            items.append(p.inline(text) if text else escape(p.locale(f"legal_bases.{entry['basis']}.title")))
+    return items
+
+
+def objection(p: _Page) -> str:
+    t, rights_ = p.locale, applicable_rights(p.data)
+    out = []
+    if "objection" in rights_:
+        out += [_tag("p", escape(t("objection.general"))), _list(_objected_processing(p)),
+                _tag("p", escape(t("objection.after_general")))]
+    if "direct_marketing" in rights_:
+        out.append(_tag("p", f"<strong>{escape(t('objection.direct_marketing'))}</strong>"))
     return "".join(out)
 
 
@@ -276,7 +327,10 @@ def versions(p: _Page) -> str:
     t = p.locale
     rows = [[f'<time datetime="{v["date"]}">{escape(t.date(v["date"]))}</time>', p.inline(v["summary"])]
             for v in p.data["versions"]]
-    return _tag("p", escape(t("versions.intro"))) + _table([escape(t("labels.date")), escape(t("labels.change"))], rows)
+    out = _tag("p", escape(t("versions.intro"))) + _table([escape(t("labels.date")), escape(t("labels.change"))], rows)
+    if "announcing_changes" in p.data:
+        out += _tag("p", f"<strong>{escape(t('labels.announcing_changes'))}</strong>") + p.text(p.data["announcing_changes"])
+    return out
 
 
 def cookies(p: _Page) -> str:
@@ -286,7 +340,7 @@ def cookies(p: _Page) -> str:
     return _tag("p", escape(t("cookies.notice_section.text"))) + _tag("p", link) + (_tag("ul", websites) if websites else "")
 
 
-_RENDERERS = {name: globals()[name] for name in SECTION_ORDER + ("cookies",)}
+_RENDERERS = {name: globals()[name] for name in SECTION_ORDER + ("cookies", "objection")}
 
 
 def render_notice(register: Register, locale: Locale, index_url: str, cookies_url: str | None = None,
@@ -308,8 +362,10 @@ def render_notice(register: Register, locale: Locale, index_url: str, cookies_ur
         _tag("p", escape(t("notice.intro", name=name))),
         "",
     ]
+    if "applicable_law" in register.data:
+        lines += [_tag("p", f"<strong>{escape(t('labels.applicable_law'))}</strong> {p.inline(register.data['applicable_law'])}"), ""]
     for number, section in enumerate(notice_sections(register.data), start=1):
-        heading = escape_markdown_line(f"{number}. {t('sections.' + section)}")
+        heading = escape_markdown_line(f"{number}. {section_heading(section, register.data, t)}")
         lines += [f"## {heading} {{#{section.replace('_', '-')}}}", "", _tag("div", _RENDERERS[section](p), "notice-section"), ""]
     lines += [f'<p class="notice-back"><a href="{escape(index_url)}">{escape(t("index.title"))}</a></p>', ""]
     return "\n".join(lines)

@@ -82,6 +82,11 @@ def _read_mkdocs_yml(config_file: Path) -> dict:
     return config if isinstance(config, dict) else {}
 
 
+def read_mkdocs_yml(config_file: Path) -> dict:
+    """mkdocs.yml as written (before MkDocs or any plugin changes it)."""
+    return _read_mkdocs_yml(config_file)
+
+
 def site_from_mkdocs_yml(config_file: Path) -> SiteSettings:
     """Analytics, consent and theme settings as written in mkdocs.yml."""
     return SiteSettings.from_config(_read_mkdocs_yml(config_file), config_file.name, config_file)

@@ -21,7 +21,8 @@ SHARED_FILES = {"_organisation": "organisation", cookies.INVENTORY: "cookies"}
 # Documentation may live beside the data; anything else is a mistake.
 IGNORED_SUFFIXES = (".md", ".txt")
 # Items a register may take from the organisation defaults.
-INHERITED = ("controller", "data_protection_officer", "contacts", "rights", "supervisory_authority")
+INHERITED = ("controller", "data_protection_officer", "contacts", "rights", "supervisory_authority",
+             "applicable_law", "announcing_changes")
 MERGED_MAPPINGS = ("controller", "rights")  # merged key by key; the others are replaced whole
 
 

@@ -17,7 +17,9 @@ ALLOWED_LINK_SCHEMES = safe_markdown.ALLOWED_SCHEMES
 # but the author meant a link, so it is reported too.
 _AUTOLINK = re.compile(r"<(([a-zA-Z][a-zA-Z0-9+.\-]*):[^>\s]*)>")
 # Controller items a notice must give (GDPR Art. 13(1)(a) and the Finnish practice).
-CONTROLLER_REQUIRED = ("name", "business_id", "address", "phone", "email")
+CONTROLLER_REQUIRED = ("name", "business_id")
+# Art. 13(1)(a) asks for contact details, not any one kind: at least one of these.
+CONTROLLER_CONTACT = ("address", "email", "contact_form")
 
 
 def _problem(document: Document, path: tuple, message: str) -> Problem:
@@ -84,8 +86,12 @@ def check_merged(data: dict, sources: dict, document: Document, organisation: Do
             where = organisation if sources.get("controller") != document.file and organisation else document
             problems.append(_problem(where, ("controller",), f"the controller's {', '.join(missing)} "
                                                              f"{'is' if len(missing) == 1 else 'are'} missing; "
-                                                             "a notice must give the controller's name, business ID, "
-                                                             "postal address, phone and email"))
+                                                             "a notice must give the controller's name and business ID"))
+        if not any(key in controller for key in CONTROLLER_CONTACT):
+            where = organisation if sources.get("controller") != document.file and organisation else document
+            problems.append(_problem(where, ("controller",), "the controller has no contact details: give at least one "
+                                                             "of `address` (postal address), `email` or `contact_form` "
+                                                             "(the address of a web form); `phone` is optional"))
     for key, what in (("data_protection_officer", "the data protection officer, or `none`"),
                       ("contacts", "the contact persons for the register")):
         if key not in data:

@@ -76,13 +76,39 @@ class SiteProject:
                                               encoding="utf-8")
 
     def set_languages(self, languages: list[dict]) -> None:
+        """The i18n languages, each with the per-language settings the build
+        asks for (LANGUAGE_SETTINGS) unless the entry gives its own."""
         config = self.config()
+        languages = [{**language_settings(config, entry["locale"]), **entry} if not entry.get("default") else entry
+                     for entry in languages]
         for plugin in config["plugins"]:
             if isinstance(plugin, dict) and "i18n" in plugin:
                 plugin["i18n"]["languages"] = languages
             if isinstance(plugin, dict) and "search" in plugin:
                 plugin["search"]["lang"] = [l["locale"] for l in languages if l.get("build", True)]
         self.write_config(config)
+
+
+# What mkdocs.yml says for a language besides the default one (the build warns
+# about any that is missing): the header, the palette toggles, the navigation.
+LANGUAGE_SETTINGS = {
+    "en": {"site_name": "Privacy", "site_description": "Privacy notices",
+           "toggles": ["Switch to dark mode", "Switch to light mode"],
+           "nav": {"Etusivu": "Home", "Tietosuojaselosteet": "Privacy notices", "Evästeet": "Cookies"}},
+    "sv": {"site_name": "Dataskydd", "site_description": "Dataskyddsbeskrivningar",
+           "toggles": ["Byt till mörkt läge", "Byt till ljust läge"],
+           "nav": {"Etusivu": "Startsida", "Tietosuojaselosteet": "Dataskyddsbeskrivningar", "Evästeet": "Kakor"}},
+}
+# Languages of the fixture registers, whatever the repository's mkdocs.yml builds.
+FIXTURE_LANGUAGES = [{"locale": "fi", "name": "Suomi", "default": True}, {"locale": "en", "name": "English"}]
+
+
+def language_settings(config: dict, code: str) -> dict:
+    settings = LANGUAGE_SETTINGS[code]
+    palette = (config.get("theme") or {}).get("palette") or []
+    return {"site_name": settings["site_name"], "site_description": settings["site_description"],
+            "theme": {"palette": [{"toggle": {"name": name}} for name, _ in zip(settings["toggles"], palette)]},
+            "nav_translations": settings["nav"]}
 
 
 def make_project(destination: Path, registers: Path | None = REPO / "registers") -> SiteProject:
@@ -97,7 +123,16 @@ def make_project(destination: Path, registers: Path | None = REPO / "registers")
     # The hooks are this repository's own, exactly as a site project uses them.
     (destination / "hooks").symlink_to(REPO / "hooks", target_is_directory=True)
     shutil.copy(REPO / "mkdocs.yml", destination / "mkdocs.yml")
-    return SiteProject(destination)
+    project = SiteProject(destination)
+    if registers != REPO / "registers":
+        # Fixture registers are written in fi and en: build those, and only
+        # those, whichever languages the repository's own site has.
+        project.set_languages(FIXTURE_LANGUAGES)
+    if not project.config().get("site_url"):
+        config = project.config()
+        config["site_url"] = "https://tietosuoja.example.test/"
+        project.write_config(config)
+    return project
 
 
 def _add_swedish(value):
