@@ -229,6 +229,10 @@ def make_floor(site: Path, floor: Path, languages: tuple) -> int:
     _write_docs(floor, languages)
     built = Languages.from_i18n_entries([{"locale": lang, "default": i == 0} for i, lang in enumerate(languages)])
     project = load_project(site, built)
+    # The archive of earlier versions, read from the site's git history as the build does.
+    from hooks.archive import build_archive
+    from hooks.history import read_history
+    project.archive = build_archive(project.catalogue, read_history(site))
     pages = plan_pages(project)
     for src_uri, page in pages.items():
         path = floor / "docs" / src_uri

@@ -7,19 +7,31 @@ import os
 import sys
 from pathlib import Path
 
-from .problems import ProblemsFound
+from .problems import Problem, ProblemsFound
 from .project import languages_from_mkdocs_yml, load_project, site_from_mkdocs_yml
 from .site_pages import plan_pages, render_pages
 
 
-def check(config_file: Path) -> int:
+def check(config_file: Path, base: str | None = None) -> int:
     root = config_file.resolve().parent
     languages = languages_from_mkdocs_yml(config_file)
     project = load_project(root, languages, site_from_mkdocs_yml(config_file))
     render_pages(project, plan_pages(project))  # what cannot be rendered fails here too, as in the build
+    if base is not None:  # the changelog rules against an earlier revision (hooks/version_guard.py)
+        _check_versions(root, base, project)
     count = len(project.catalogue.registers)
     print(f"{count} register{'s' if count != 1 else ''} checked in {', '.join(languages.built)}: no problems.")
     return 0
+
+
+def _check_versions(root: Path, base: str, project) -> None:
+    from .version_guard import RevisionError, guard
+    try:
+        problems = guard(root, base, project.catalogue, project.locales)
+    except RevisionError as error:
+        raise ProblemsFound([Problem("registers/", 0, "", f"cannot read revision {base!r} from git: {error}")])
+    if problems:
+        raise ProblemsFound(problems)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,9 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     check_parser = commands.add_parser("check", help="validate every register file and report all problems")
     check_parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"),
                               help="the site configuration (default: mkdocs.yml)")
+    check_parser.add_argument("--base", metavar="REV",
+                              help="also check the changelog rules against this git revision: changed notices "
+                                   "need a new `versions` entry, published entries stay as they were")
     args = parser.parse_args(argv)
     try:
-        return check(args.config_file)
+        return check(args.config_file, args.base)
     except ProblemsFound as found:
         print(found.report(), file=sys.stderr)
         return 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import logging
 import os
 import sys
 import time
@@ -30,15 +31,19 @@ from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
 from hooks import timings  # noqa: E402
+from hooks.archive import atom_feed, build_archive  # noqa: E402
+from hooks.history import read_history  # noqa: E402
 from hooks.freshness import page_outdated  # noqa: E402
 from hooks.cookies import SiteSettings, banner_description, consent_settings  # noqa: E402
 from hooks.languages import Languages  # noqa: E402
 from hooks.problems import ProblemsFound  # noqa: E402
 from hooks.project import load_project  # noqa: E402
-from hooks.site_pages import plan_pages, render_pages  # noqa: E402
+from hooks.site_pages import FEED, plan_pages, render_pages  # noqa: E402
 
 
 _IMPORT_SECONDS = time.perf_counter() - _IMPORT_STARTED
+# A child of MkDocs' logger: under --strict its warnings fail the build.
+log = logging.getLogger("mkdocs.plugins.notices")
 
 
 class _BuildState:
@@ -141,6 +146,7 @@ def _prepare(config) -> _BuildState:
          "theme": {"palette": config.theme.get("palette"), "features": config.theme.get("features")}},
         config_file.name, config_file)
     state.project = load_project(config_file.parent, _languages(config), state.site)
+    state.project.archive = _archive(state.project, config_file.parent)
     state.pages = plan_pages(state.project)
     for src_uri in state.pages:
         if (Path(config.docs_dir) / src_uri).exists():
@@ -148,6 +154,32 @@ def _prepare(config) -> _BuildState:
     state.markdown = render_pages(state.project, state.pages, config.use_directory_urls)
     state.dates = _last_changed(state.project, state.pages)
     return state
+
+
+def _archive(project, root: Path):
+    """Every version of every notice; the history is read from git once per commit."""
+    archive = build_archive(project.catalogue, read_history(root))
+    for warning in archive.warnings:
+        log.warning(warning)
+    for note in archive.notes:
+        log.info(note)
+    return archive
+
+
+def _write_feeds(config) -> None:
+    """The Atom feed of notice changes in every language (not pages: written beside them)."""
+    project = _state.project
+    if project is None or project.archive is None:
+        return
+    site_url = (config.site_url or "").rstrip("/")
+    for language in project.languages.built:
+        prefix = "" if language == project.languages.default else f"{language}/"
+        base = f"{site_url}/{prefix}" if site_url else ""
+        path = Path(config.site_dir) / prefix / FEED
+        path.parent.mkdir(parents=True, exist_ok=True)
+        feed_url = base + FEED if base else "feed.xml"
+        path.write_text(atom_feed(project.archive, project.catalogue, project.locales[language], base, feed_url),
+                        encoding="utf-8")
 
 
 def _clash(src_uri: str) -> str:
@@ -240,7 +272,10 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+@_author_errors
 def on_post_build(config):
+    if not _is_language_rebuild(config):
+        _write_feeds(config)
     if os.environ.get(timings.ENV_VAR):  # the benchmark asks (bench/build_scale.py)
         timings.write(Path(os.environ[timings.ENV_VAR]), imports=_IMPORT_SECONDS)
 

@@ -89,7 +89,22 @@ def make_project(destination: Path, registers: Path | None = REPO / "registers")
     # The hooks are this repository's own, exactly as a site project uses them.
     (destination / "hooks").symlink_to(REPO / "hooks", target_is_directory=True)
     shutil.copy(REPO / "mkdocs.yml", destination / "mkdocs.yml")
+    git_commit_all(destination, "The site as copied")
     return SiteProject(destination)
+
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org", "GIT_COMMITTER_NAME": "Test",
+           "GIT_COMMITTER_EMAIL": "test@example.org", "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+
+
+def git_commit_all(root: Path, message: str) -> None:
+    """A site project is a git repository, as a real one is: the build reads
+    the earlier versions of the notices from its history (hooks/history.py)."""
+    env = dict(os.environ, **GIT_ENV)
+    if not (root / ".git").exists():
+        subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, env=env, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, env=env, check=True)
+    subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", message], cwd=root, env=env, check=True)
 
 
 def _add_swedish(value):
