@@ -34,6 +34,18 @@ def _check_versions(root: Path, base: str, project) -> None:
         raise ProblemsFound(problems)
 
 
+def _review(args) -> int:
+    from .review import review, to_json, to_markdown
+    from .version_guard import RevisionError
+    try:
+        result = review(args.config_file, args.base, args.head)
+    except RevisionError as error:
+        print(f"cannot read the revisions from git: {error}", file=sys.stderr)
+        return 2
+    print(to_json(result) if args.format == "json" else to_markdown(result))
+    return 0 if result.ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m hooks", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -43,8 +55,17 @@ def main(argv: list[str] | None = None) -> int:
     check_parser.add_argument("--base", metavar="REV",
                               help="also check the changelog rules against this git revision: changed notices "
                                    "need a new `versions` entry, published entries stay as they were")
+    review_parser = commands.add_parser("review", help="what a change does to the published notices, as Markdown "
+                                                       "for a pull-request comment; exits 1 on blocking problems")
+    review_parser.add_argument("--base", metavar="REV", required=True, help="the revision to compare with")
+    review_parser.add_argument("--head", metavar="REV", help="the revision to review (default: the working tree)")
+    review_parser.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    review_parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"),
+                               help="the site configuration (default: mkdocs.yml)")
     args = parser.parse_args(argv)
     try:
+        if args.command == "review":
+            return _review(args)
         return check(args.config_file, args.base)
     except ProblemsFound as found:
         print(found.report(), file=sys.stderr)

@@ -192,7 +192,7 @@ def _last_changed(project, pages: dict) -> dict:
     by_id = {r.id: r.last_updated for r in project.catalogue.registers}
     newest = max(by_id.values(), default="")
     inventory = project.inventory.data.get("updated", "") if project.inventory is not None else ""
-    return {src_uri: inventory if page.cookies else by_id.get(page.register_id, newest)
+    return {src_uri: inventory if page.cookies else page.version or by_id.get(page.register_id, newest)
             for src_uri, page in pages.items()}
 
 

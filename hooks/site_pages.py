@@ -50,7 +50,8 @@ def _version_pages(project: Project, register_id: str, language: str, suffix: st
     pages = {}
     if project.archive is None:
         return pages
-    for version in project.archive.timelines[register_id].versions:
+    # Oldest first: the order MkDocs gives files it finds in docs/ (by name).
+    for version in reversed(project.archive.timelines[register_id].versions):
         if version.register is None:
             continue
         for changes, path in ((False, versions.version_path), (True, versions.changes_path)):
