@@ -291,4 +291,4 @@ def test_every_internal_link_resolves_under_a_sub_path(tmp_path):
                     target = target / "index.html"
                 assert target.is_file(), f"{page.relative_to(site.site)}: {tag} {url} -> {target} not built"
                 checked += 1
-    assert checked > 1000
+    assert checked > 300  # links were found and followed
