@@ -114,17 +114,27 @@ def _timeline(register: Register, catalogue: Catalogue, history: History, today:
 
 def _archived(register: Register, text: str, catalogue: Catalogue, archive: Archive) -> Register | None:
     """An earlier text of the register, validated and merged with today's organisation defaults."""
-    shown = f"{register.file} (earlier version)"
-    document, problems = parse(text, shown)
-    if document is not None and isinstance(document.data, dict):
-        languages = catalogue.languages
-        problems += schema_check.check(document, "register", languages.known, languages.built)
-        problems += rules.check_register(document)
+    document, problems = _validated(f"{register.file} (earlier version)", text, catalogue.languages)
     if problems or document is None:
         archive.notes.append(f"{register.file}: an earlier version does not validate with today's rules and is "
                              f"listed without its text ({problems[0] if problems else 'not a register'})")
         return None
     return _merge(register.id, document, catalogue.organisation)
+
+
+_validated_texts: dict = {}  # (file, text, languages) -> (document, problems): `mkdocs serve` rebuilds
+
+
+def _validated(shown: str, text: str, languages) -> tuple:
+    """An earlier text parsed and validated, once per process: the history only grows."""
+    key = (shown, text, languages)
+    if key not in _validated_texts:
+        document, problems = parse(text, shown)
+        if document is not None and isinstance(document.data, dict):
+            problems = problems + schema_check.check(document, "register", languages.known, languages.built)
+            problems += rules.check_register(document)
+        _validated_texts[key] = (document, problems)
+    return _validated_texts[key]
 
 
 # ---- pages ----------------------------------------------------------------------
