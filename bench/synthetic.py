@@ -232,9 +232,17 @@ def make_floor(site: Path, floor: Path, languages: tuple) -> int:
     (floor / "hooks").symlink_to(REPO / "hooks", target_is_directory=True)
     built = Languages.from_i18n_entries([{"locale": lang, "default": i == 0} for i, lang in enumerate(languages)])
     project = load_project(site, built)
+    # The archive of earlier versions, read from the site's git history as the build does.
+    from hooks.archive import atom_feed, build_archive
+    from hooks.history import read_history
+    project.archive = build_archive(project.catalogue, read_history(site))
     pages = plan_pages(project)
     for src_uri, page in pages.items():
         path = floor / "docs" / src_uri
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page_markdown(page, project, config.get("use_directory_urls", True)), encoding="utf-8")
+    for lang in languages:  # the feeds of notice changes, as static files
+        suffix = built.page_suffix(lang)
+        feed = atom_feed(project.archive, project.catalogue, project.locales[lang], "", "feed.xml")
+        (floor / "docs" / f"notices/feed{suffix}.xml").write_text(feed, encoding="utf-8")
     return len(pages)

@@ -31,13 +31,15 @@ from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
 from hooks import summary, timings  # noqa: E402
+from hooks.archive import atom_feed, build_archive  # noqa: E402
+from hooks.history import read_history  # noqa: E402
 from hooks.freshness import page_outdated  # noqa: E402
 from hooks.cookies import SiteSettings, banner_description, consent_settings  # noqa: E402
 from hooks.languages import Languages  # noqa: E402
 from hooks.problems import ProblemsFound  # noqa: E402
 from hooks.project import load_project, read_mkdocs_yml  # noqa: E402
 from hooks.site_languages import missing_language_settings  # noqa: E402
-from hooks.site_pages import check_addresses, plan_pages, render_pages  # noqa: E402
+from hooks.site_pages import FEED, check_addresses, plan_pages, render_pages  # noqa: E402
 from hooks import addresses, csp, dates  # noqa: E402
 
 
@@ -175,6 +177,7 @@ def _prepare(config) -> _BuildState:
          "theme": {"palette": config.theme.get("palette"), "features": config.theme.get("features")}},
         config_file.name, config_file)
     state.project = load_project(config_file.parent, _languages(config), state.site)
+    state.project.archive = _archive(state.project, config_file.parent)
     state.pages = plan_pages(state.project)
     # Every address clash with a hand-written page, whatever its source path
     # (docs/notices.md, docs/notices/index.md), as `python -m hooks check` reports it.
@@ -191,6 +194,32 @@ def _shown(folder: Path, root: Path) -> str:
     return folder.relative_to(root).as_posix() if folder.is_relative_to(root) else folder.as_posix()
 
 
+def _archive(project, root: Path):
+    """Every version of every notice; the history is read from git once per commit."""
+    archive = build_archive(project.catalogue, read_history(root))
+    for warning in archive.warnings:
+        _log.warning(warning)
+    for note in archive.notes:
+        _log.info(note)
+    return archive
+
+
+def _write_feeds(config) -> None:
+    """The Atom feed of notice changes in every language (not pages: written beside them)."""
+    project = _state.project
+    if project is None or project.archive is None:
+        return
+    site_url = (config.site_url or "").rstrip("/")
+    for language in project.languages.built:
+        prefix = "" if language == project.languages.default else f"{language}/"
+        base = f"{site_url}/{prefix}" if site_url else ""
+        path = Path(config.site_dir) / prefix / FEED
+        path.parent.mkdir(parents=True, exist_ok=True)
+        feed_url = base + FEED if base else "feed.xml"
+        path.write_text(atom_feed(project.archive, project.catalogue, project.locales[language], base, feed_url),
+                        encoding="utf-8")
+
+
 def _clash(src_uri: str) -> str:
     return f"docs/{src_uri} exists, but this page is generated from the registers; rename or remove the hand-written file"
 
@@ -201,7 +230,7 @@ def _last_changed(project, pages: dict) -> dict:
     by_id = {r.id: r.last_updated for r in project.catalogue.registers}
     newest = max(by_id.values(), default="")
     inventory = project.inventory.data.get("updated", "") if project.inventory is not None else ""
-    return {src_uri: inventory if page.cookies else by_id.get(page.register_id, newest)
+    return {src_uri: inventory if page.cookies else page.version or by_id.get(page.register_id, newest)
             for src_uri, page in pages.items()}
 
 
@@ -283,6 +312,7 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+@_author_errors
 def on_post_build(config):
     _state.languages_done += 1
     if _state.project is not None and _state.languages_done == len(_state.project.languages.built):
@@ -290,6 +320,8 @@ def on_post_build(config):
         root = None if _serving else Path(config.config_file_path).resolve().parent
         for line in summary.summary_lines(_state.project, root):
             _summary_log.info(line)
+    if not _is_language_rebuild(config):
+        _write_feeds(config)
     if os.environ.get(timings.ENV_VAR):  # the benchmark asks (bench/build_scale.py)
         timings.write(Path(os.environ[timings.ENV_VAR]), imports=_IMPORT_SECONDS)
 

@@ -23,6 +23,7 @@ class Project:
     catalogue: Catalogue
     locales: dict  # language code -> Locale
     inventory: Inventory | None = None  # registers/_cookies.yml, if the site has one
+    archive: object = None  # hooks.archive.Archive: every version of every notice (set by the build)
 
     @property
     def languages(self) -> Languages:

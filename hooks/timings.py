@@ -8,6 +8,7 @@ the glue writes the totals there; a timed call costs two reads of the process's 
 from __future__ import annotations
 
 import json
+import os
 import time
 from functools import wraps
 from pathlib import Path
@@ -37,6 +38,18 @@ def timed(phase: str):
                 _calls[phase] = _calls.get(phase, 0) + 1
         return wrapper
     return decorate
+
+
+def add(phase: str, seconds: float) -> None:
+    """Add time measured by the caller (e.g. including the CPU time of child processes)."""
+    _seconds[phase] = _seconds.get(phase, 0.0) + seconds
+    _calls[phase] = _calls.get(phase, 0) + 1
+
+
+def cpu_with_children() -> float:
+    """CPU seconds of this process and of the child processes it has waited for (git)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def totals() -> dict:

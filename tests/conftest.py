@@ -132,7 +132,22 @@ def make_project(destination: Path, registers: Path | None = REPO / "registers")
         config = project.config()
         config["site_url"] = "https://tietosuoja.example.test/"
         project.write_config(config)
+    git_commit_all(destination, "The site as copied")
     return project
+
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org", "GIT_COMMITTER_NAME": "Test",
+           "GIT_COMMITTER_EMAIL": "test@example.org", "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+
+
+def git_commit_all(root: Path, message: str) -> None:
+    """A site project is a git repository, as a real one is: the build reads
+    the earlier versions of the notices from its history (hooks/history.py)."""
+    env = dict(os.environ, **GIT_ENV)
+    if not (root / ".git").exists():
+        subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, env=env, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, env=env, check=True)
+    subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", message], cwd=root, env=env, check=True)
 
 
 def _add_swedish(value):

@@ -21,8 +21,11 @@ def test_build_benchmark_reports_the_same_site_with_and_without_hooks():
     assert "output of (a) and (b): same" in result.stdout
     last = re.fullmatch(r"overhead_ratio=(\d+\.\d+) registers=4 pages=(\d+) hooks_ms_per_page=(\d+\.\d+)", lines[-1])
     assert last, lines[-1]
-    assert int(last.group(2)) == (4 + 2) * 2  # notices, index and front page, in fi and en
+    # notices, each of their 2 versions (from git) and its changes, index and front page, in fi and en
+    assert int(last.group(2)) == (4 * (1 + 2 * 2) + 2) * 2
     assert float(last.group(1)) > 0.5
+    # the history phase (git log and blobs) is measured, as a share of the whole build
+    assert re.search(r"^history: \d+\.\d+ s CPU in the build process = \d+\.\d+% of the whole build", result.stdout, re.M)
 
 
 def test_serve_benchmark_sees_an_edited_register():

@@ -60,7 +60,12 @@ def test_only_hand_written_pages_take_their_date_from_the_clock(tmp_path):
     # A notice's <lastmod> is its own last update, from the data; the index's is the newest of them.
     updated = {path.stem: str(yaml.safe_load(path.read_text(encoding="utf-8"))["versions"][0]["date"])
                for path in register_files(site.registers)}
-    notices = {loc: re.search(r"notices/([a-z0-9-]*)/?$", loc).group(1) for loc in dates_two if "notices/" in loc}
+    notices = {loc: m.group(1) for loc in dates_two if (m := re.search(r"notices/([a-z0-9-]*)/?$", loc))}
+    # A version's page and its changes page: the date the version took effect.
+    for loc in dates_two:
+        version = re.search(r"notices/[a-z0-9-]+/(\d{4}-\d{2}-\d{2})/(?:changes/)?$", loc)
+        if version is not None:
+            assert dates_one[loc] == dates_two[loc] == version.group(1), loc
     assert len(notices) == 2 * (len(updated) + 1)  # two languages
     for loc, register_id in notices.items():
         expected = updated[register_id] if register_id else max(updated.values())

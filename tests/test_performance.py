@@ -268,6 +268,7 @@ def test_dirty_build_rebuilds_exactly_the_pages_of_a_changed_register(tmp_path):
     changed = register_files(site.registers)[0]
     text = changed.read_text(encoding="utf-8")
     name = yaml.safe_load(text)["name"]["fi"]
+    newest = yaml.safe_load(text)["versions"][0]["date"].isoformat()
     changed.write_text(text.replace(f"fi: {name}\n", f"fi: {name} (uusi nimi)\n", 1), encoding="utf-8")
     _touch(changed, built + 10)  # saved after the build
 
@@ -277,7 +278,10 @@ def test_dirty_build_rebuilds_exactly_the_pages_of_a_changed_register(tmp_path):
     assert rebuilt == {f"notices/{changed.stem}/index.html", f"en/notices/{changed.stem}/index.html",
                        "notices/index.html", "en/notices/index.html",
                        # the cookie notice links the registers that cover website visitors
-                       "cookies/index.html", "en/cookies/index.html"}
+                       "cookies/index.html", "en/cookies/index.html"} | {
+                       # the newest version's own page and its changes: the register's current text
+                       f"{lang}notices/{changed.stem}/{newest}/{page}index.html"
+                       for lang in ("", "en/") for page in ("", "changes/")}
     assert f"{name} (uusi nimi)" in site.html(f"notices/{changed.stem}/index.html").select_one("h1").get_text()
     assert f"{name} (uusi nimi)" in site.html("notices/index.html").select_one("div.notice-index").get_text()
 
