@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 from referencing import Registry, Resource
 
-from . import schema_quick
+from . import memo, schema_quick
 from .problems import Problem, field_path
 from .timings import timed
 from .yaml_source import Document
@@ -84,6 +84,7 @@ def quick_checks(known_languages: tuple, required_languages: tuple) -> dict:
     return checks
 
 
+@memo.pure  # while serving: an unchanged file is not validated again
 @timed("validate")
 def check(document: Document, kind: str, known_languages: tuple, required_languages: tuple) -> list[Problem]:
     known, required = tuple(known_languages), tuple(required_languages)
