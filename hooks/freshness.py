@@ -1,4 +1,5 @@
-"""Whether a generated page must be built again in a `--dirty` build.
+"""Whether a generated page must be built again: in a `--dirty` build (by
+file times, below) and while `mkdocs serve` runs (by content, PreviewCache).
 
 `mkdocs build --dirty` and `mkdocs serve --dirty` rebuild a page when its
 source file is newer than its output. A generated page has no source file: it
