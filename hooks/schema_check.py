@@ -7,9 +7,6 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-import jsonschema
-from referencing import Registry, Resource
-
 from . import memo, schema_quick
 from .problems import Problem, field_path
 from .timings import timed
@@ -59,6 +56,11 @@ def schemas(known_languages: tuple, required_languages: tuple) -> dict:
 def validators(known_languages: tuple, required_languages: tuple) -> dict:
     """Validators for each kind of file, built once per language configuration
     (building a validator costs far more than using one)."""
+    # Imported here: a build whose files are all valid never needs jsonschema,
+    # and importing it costs more than checking 300 registers.
+    import jsonschema
+    from referencing import Registry, Resource
+
     found = schemas(known_languages, required_languages)
     registry = Registry().with_resources(
         (SCHEMA_FILES[kind], Resource.from_contents(schema)) for kind, schema in found.items()
@@ -108,7 +110,7 @@ def _expected(schema: dict) -> str:
     return schema.get("description") or "a different value"
 
 
-def _explain(error: jsonschema.ValidationError, document: Document) -> list[Problem]:
+def _explain(error: "jsonschema.ValidationError", document: Document) -> list[Problem]:
     path = tuple(error.absolute_path)
     line = document.line_of(path)
     kind = error.validator
