@@ -1,16 +1,20 @@
 """How long `mkdocs serve` takes to show an edited register: from saving the
-file to the new text being served, in the default language and in the last one.
+file to the new text being served, in the default language and in the last
+one, against the time a full `mkdocs build` of the same site takes.
 
     python bench/serve_latency.py --registers 300 [--languages fi en] [--edits 3] [--dirty]
 
 With --dirty, the server runs `mkdocs serve --dirty --no-strict`: only pages
 older than their sources are built again.
 
-Starts `python -m mkdocs serve --livereload` on 127.0.0.1 in a synthetic site
-(see synthetic.py), waits for the first build, then edits the name of one
-register several times and polls its pages until the new name appears.
-Prints one line per edit and, as its last line,
-`serve_latency_s=<median> registers=<N> languages=<count> dirty=<yes|no>`.
+Generates a synthetic site (see synthetic.py), times one `mkdocs build` of it
+(wall clock and CPU), then starts `python -m mkdocs serve --livereload` on
+127.0.0.1, waits for the first build, edits the name of one register several
+times and polls its pages until the new name appears. Each edit's line gives
+the latency (wall clock, which is what an author waits) and the CPU time the
+server used for the rebuild. The last line is
+`serve_latency_s=<median> full_build_s=<s> ratio=<latency/full build> registers=<N> languages=<count>`
+(both wall clock, measured in the same run, so that a busy machine slows both).
 """
 from __future__ import annotations
 
@@ -29,6 +33,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synthetic  # noqa: E402
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a running process (Linux), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def full_build(site: Path, work: Path, env: dict) -> tuple[float, float]:
+    """(wall, CPU) seconds of one `mkdocs build` of the site, as in CI."""
+    started = time.perf_counter()
+    with open(work / "build.log", "wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(work / "built")],
+                                   cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"mkdocs build failed:\n{(work / 'build.log').read_text(errors='replace')}")
+    return wall, usage.ru_utime + usage.ru_stime
 
 
 def free_port() -> int:
@@ -83,11 +109,13 @@ def main(argv: list[str] | None = None) -> int:
         synthetic.make_site(site, args.registers, languages, args.versions)
         register = sorted(p for p in (site / "registers").glob("*.yml") if not p.name.startswith("_"))[
             args.registers // 2]
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+        build_wall, build_cpu = full_build(site, work, env)
+        print(f"full build: {build_wall:.2f} s ({build_cpu:.2f} s CPU)", flush=True)
         port = free_port()
         command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}"]
         if args.dirty:
             command += ["--dirty", "--no-strict"]  # MkDocs warns about dirty builds
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
         log = open(work / "serve.log", "wb")
         started = time.perf_counter()
         server = subprocess.Popen(command, cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -99,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.registers} registers in {' '.join(languages)}: first build served after "
               f"{time.perf_counter() - started:.1f} s; editing {register.name}", flush=True)
 
-        latencies = []
+        latencies, cpus = [], []
         for edit in range(1, args.edits + 1):
             marker = f"Muokattu{edit}x"
             # the name in every language, as an author would change it
@@ -108,13 +136,25 @@ def main(argv: list[str] | None = None) -> int:
             for i in range(start + 1, start + 1 + len(languages)):
                 lines[i] = f"{lines[i]} {marker}"
             time.sleep(1.0)  # let the watcher settle after the previous build
+            cpu_before = cpu_seconds(server.pid)
             register.write_text("\n".join(lines), encoding="utf-8")
             seen = wait_for(watched, marker, deadline, server)
             latencies.append(seen[watched[0]])
+            cpu_after = cpu_seconds(server.pid)
+            cpu = ""
+            if None not in (cpu_before, cpu_after):
+                cpus.append(cpu_after - cpu_before)
+                cpu = f", server CPU {cpus[-1]:.2f} s"
             print(f"edit {edit}: {languages[0]} page {seen[watched[0]]:.2f} s, "
-                  f"{languages[-1]} page {seen[watched[-1]]:.2f} s", flush=True)
-        print(f"serve_latency_s={statistics.median(latencies):.2f} registers={args.registers} "
-              f"languages={len(languages)} dirty={'yes' if args.dirty else 'no'}")
+                  f"{languages[-1]} page {seen[watched[-1]]:.2f} s{cpu}", flush=True)
+        latency = statistics.median(latencies)
+        if cpus:  # CPU time is not charged for the time other programs take from the server
+            print(f"CPU: rebuild {statistics.median(cpus):.2f} s (median), full build {build_cpu:.2f} s, "
+                  f"ratio {statistics.median(cpus) / build_cpu:.3f}")
+        print(f"mode: mkdocs serve --livereload{' --dirty --no-strict' if args.dirty else ''}; "
+              f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        print(f"serve_latency_s={latency:.2f} full_build_s={build_wall:.2f} ratio={latency / build_wall:.3f} "
+              f"registers={args.registers} languages={len(languages)}")
     finally:
         if server is not None and server.poll() is None:
             server.terminate()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 import logging
 import os
 import sys
@@ -30,10 +31,10 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
-from hooks import summary, timings  # noqa: E402
+from hooks import memo, summary, timings  # noqa: E402
 from hooks.archive import atom_feed, build_archive  # noqa: E402
 from hooks.history import read_history  # noqa: E402
-from hooks.freshness import page_outdated  # noqa: E402
+from hooks.freshness import BuiltPage, PreviewCache, fingerprint, page_outdated, site_key  # noqa: E402
 from hooks.cookies import SiteSettings, banner_description, consent_settings  # noqa: E402
 from hooks.languages import Languages  # noqa: E402
 from hooks.problems import ProblemsFound  # noqa: E402
@@ -59,6 +60,16 @@ class _BuildState:
     languages_done = 0  # counted by on_post_build: the summary follows the last language
 
 
+class _PreviewState:
+    """Per rebuild while serving: the generated pages whose kept output is
+    written again (dest_uri -> BuiltPage), and the keys and search entries of
+    the pages rendered anew."""
+    def __init__(self):
+        self.reused: dict = {}
+        self.keys: dict = {}
+        self.entries: dict = {}
+
+
 _state = _BuildState()
 _summary_log = logging.getLogger("mkdocs.hooks.summary")
 # Set by on_serve. While serving, a rebuild with a broken register keeps the
@@ -70,6 +81,26 @@ _dirty = False
 # Set by on_startup: `mkdocs serve` injects its own inline live-reload script,
 # which a Content-Security-Policy would block; the policy is for built sites.
 _csp = True
+# Set by on_startup for `mkdocs serve`: the generated pages of the last build
+# (see freshness.PreviewCache), and a count of warnings, since a page whose
+# build warned must be built again (strict mode fails on it).
+_preview: PreviewCache | None = None
+_rebuild = _PreviewState()
+_REUSED_TEMPLATE = "notices-preview-reused.html"
+# A reused page needs no Markdown, no template and no search indexing.
+_REUSED_SOURCE = f"---\ntemplate: {_REUSED_TEMPLATE}\nsearch:\n  exclude: true\n---\n"
+
+
+class _WarningCount(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+_warnings = _WarningCount()
 
 
 def _languages(config) -> Languages:
@@ -115,18 +146,17 @@ def _author_errors(event):
 
 
 def on_startup(command, dirty):
-    global _dirty, _csp
+    global _dirty, _csp, _preview
     _dirty = dirty
     _csp = command != "serve"
+    if command == "serve" and not dirty:
+        _preview = PreviewCache()
+        logging.getLogger("mkdocs").addHandler(_warnings)
+        memo.enable()
 
 
 def _with_policy(html: str, config) -> str:
     return csp.add_policy(html, config.extra.get("analytics")) if _csp else html
-
-
-@_author_errors
-def on_post_page(output, page, config):
-    return _with_policy(output, config)
 
 
 @_author_errors
@@ -141,6 +171,7 @@ def on_config(config):
     global _state
     if _is_language_rebuild(config) and _state.project is not None:
         return config
+    _start_preview_rebuild()
     if _dirty and config.strict:
         raise PluginError("--dirty builds only the pages that changed, and MkDocs warns about every such build, "
                           "which strict mode (strict: true in mkdocs.yml) turns into an error: "
@@ -260,6 +291,7 @@ def on_nav(nav, config, files):
             file.is_modified = partial(page_outdated, file.abs_dest_path, _state.pages[file.src_uri],
                                        _state.project, config_file)
     _configure_cookies(config, files)
+    _plan_reuse(config, files)
     return nav
 
 
@@ -309,11 +341,14 @@ def on_page_context(context, page, config, nav):
     if _state.cookies_url is not None and isinstance(config.extra.get("consent"), dict):
         config.extra["consent"]["description"] = banner_description(
             _state.project.inventory, _state.locale, get_relative_url(_state.cookies_url, page.url))
+    _search_entries_of(page, config)
     return context
 
 
 @_author_errors
 def on_post_build(config):
+    if _preview is not None:
+        _preview.commit(clean=_warnings.count == 0)
     _state.languages_done += 1
     if _state.project is not None and _state.languages_done == len(_state.project.languages.built):
         # git history only for a one-off build: `mkdocs serve` rebuilds on every save
@@ -336,3 +371,120 @@ def on_serve(server, config, builder):
         if folder.is_dir():
             server.watch(str(folder))
     return server
+
+
+# ---------------------------------------------------------------------------
+# The serve path: while `mkdocs serve` runs, a rebuild renders only the
+# generated pages whose inputs changed (freshness.PreviewCache); the others
+# get their output from the last build. Every language build does this on its
+# own pages, and the search index, sitemap and anchor checks still see every page.
+
+
+def _start_preview_rebuild() -> None:
+    global _rebuild
+    _rebuild = _PreviewState()
+    _warnings.count = 0
+    memo.new_build()
+
+
+def _search_plugin(config):
+    for name in ("material/search", "search"):
+        plugin = config.plugins.get(name)
+        if plugin is not None and hasattr(getattr(plugin, "search_index", None), "entries"):
+            return plugin
+    return None
+
+
+def _plan_reuse(config, files) -> None:
+    """Give each generated page whose output is kept a source that renders
+    nothing (its kept output is written in on_post_page)."""
+    if _preview is None or _search_plugin(config) is None:
+        return
+    i18n = config.plugins.get("i18n")
+    language = getattr(i18n, "current_language", None) or ""
+    settings = json.dumps(dict(config.extra), sort_keys=True, default=str)
+    custom_dir = config.theme.custom_dir
+    site = site_key(Path(config.config_file_path).resolve(), Path(config.docs_dir),
+                    Path(custom_dir) if custom_dir else None, settings, language)
+    for file in files.documentation_pages():
+        markdown = _state.markdown.get(file.src_uri)
+        if markdown is None:
+            continue
+        key = fingerprint(site, file.src_uri, markdown, _state.dates.get(file.src_uri, ""))
+        _rebuild.keys[file.dest_uri] = key
+        kept = _preview.get(file.dest_uri, key)
+        if kept is not None:
+            _rebuild.reused[file.dest_uri] = kept
+            file.content_string = _REUSED_SOURCE
+
+
+def on_env(env, config, files):
+    if _preview is None:
+        return env
+    import jinja2
+    if _rebuild.reused:
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({_REUSED_TEMPLATE: ""}), env.loader])
+    # MkDocs makes a new template environment for every build, which compiles
+    # the theme's templates again; compiled code is looked up by the
+    # template's own text, so an edited template is compiled anew.
+    global _compiled
+    if _compiled is None:
+        class _Compiled(jinja2.BytecodeCache):
+            def __init__(self):
+                self.code = {}
+
+            def load_bytecode(self, bucket):
+                if bucket.key in self.code:
+                    bucket.bytecode_from_string(self.code[bucket.key])
+
+            def dump_bytecode(self, bucket):
+                self.code[bucket.key] = bucket.bytecode_to_string()
+        _compiled = _Compiled()
+    env.bytecode_cache = _compiled
+    return env
+
+
+_compiled = None  # the Jinja bytecode cache while serving
+
+
+def on_page_content(html, page, config, files):
+    kept = _rebuild.reused.get(page.file.dest_uri)
+    if kept is not None:
+        # what other pages' anchor links are checked against, and the title
+        page.present_anchor_ids = set(kept.anchors)
+        if kept.title is not None:
+            page.meta["title"] = kept.title
+    return html
+
+
+def _search_entries_of(page, config) -> None:
+    """A reused page's search entries go back into the index in its place; a
+    page rendered anew has just been indexed: keep its entries."""
+    dest = page.file.dest_uri
+    if dest not in _rebuild.keys:
+        return
+    entries = _search_plugin(config).search_index.entries
+    kept = _rebuild.reused.get(dest)
+    if kept is not None:
+        entries.extend(dict(entry) for entry in kept.search_entries)
+        return
+    own = []
+    for entry in reversed(entries):
+        if str(entry.get("location", "")).split("#")[0] != page.url:
+            break
+        own.append(copy.deepcopy(entry))
+    _rebuild.entries[dest] = tuple(reversed(own))
+
+
+@event_priority(-110)  # last: keep and write the page exactly as written to disk
+@_author_errors
+def on_post_page(output, page, config):
+    dest = page.file.dest_uri
+    kept = _rebuild.reused.get(dest)
+    if kept is not None:
+        return kept.html
+    output = _with_policy(output, config)  # a built site only; never while serving
+    if dest in _rebuild.keys and dest in _rebuild.entries and _preview is not None:
+        _preview.put(dest, BuiltPage(_rebuild.keys[dest], output, _rebuild.entries[dest],
+                                     frozenset(page.present_anchor_ids or ()), page.title))
+    return output

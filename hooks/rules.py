@@ -9,6 +9,7 @@ import unicodedata
 
 from . import safe_markdown
 from .problems import Problem, field_path
+from . import memo
 from .timings import timed
 from .yaml_source import Document
 
@@ -60,6 +61,7 @@ def check_organisation(document: Document) -> list[Problem]:
     return _check_business_id(document, data) + _check_texts(document, data, ())
 
 
+@memo.pure  # while serving: an unchanged register is not checked again
 @timed("validate")
 def check_register(document: Document) -> list[Problem]:
     data = document.data if isinstance(document.data, dict) else {}

@@ -7,10 +7,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-import jsonschema
-from referencing import Registry, Resource
-
-from . import dates, patterns, schema_quick
+from . import dates, memo, patterns, schema_quick
 from .problems import Problem, field_path
 from .timings import timed
 from .yaml_source import Document
@@ -55,17 +52,23 @@ def schemas(known_languages: tuple, required_languages: tuple) -> dict:
     return found
 
 
-def _pattern(validator, pattern, instance, schema):
-    """jsonschema's `pattern`, with the schema language's `$` (the end of the text)."""
-    if validator.is_type(instance, "string") and not patterns.compile_pattern(pattern).search(instance):
-        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+@lru_cache(maxsize=1)
+def _checker_classes():
+    """jsonschema's validator with the schema language's `$` (the end of the
+    text) and plausible dates. Imported and built on first use: a build whose
+    files are all valid never needs jsonschema, and importing it costs more
+    than checking 300 registers."""
+    import jsonschema
+
+    def pattern_rule(validator, pattern, instance, schema):
+        if validator.is_type(instance, "string") and not patterns.compile_pattern(pattern).search(instance):
+            yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+    formats = jsonschema.FormatChecker(jsonschema.Draft202012Validator.FORMAT_CHECKER.checkers)
+    formats.checks("date", raises=ValueError)(_date)
+    return jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": pattern_rule}), formats
 
 
-_Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _pattern})
-_FORMATS = jsonschema.FormatChecker(jsonschema.Draft202012Validator.FORMAT_CHECKER.checkers)
-
-
-@_FORMATS.checks("date", raises=ValueError)
 def _date(instance) -> bool:
     """A calendar date, and one a register can plausibly hold (hooks/dates.py)."""
     if not isinstance(instance, str):
@@ -83,12 +86,15 @@ def _date(instance) -> bool:
 def validators(known_languages: tuple, required_languages: tuple) -> dict:
     """Validators for each kind of file, built once per language configuration
     (building a validator costs far more than using one)."""
+    from referencing import Registry, Resource
+
+    validator_class, formats = _checker_classes()
     found = schemas(known_languages, required_languages)
     registry = Registry().with_resources(
         (SCHEMA_FILES[kind], Resource.from_contents(schema)) for kind, schema in found.items()
     )
     return {
-        kind: _Validator(schema, registry=registry, format_checker=_FORMATS)
+        kind: validator_class(schema, registry=registry, format_checker=formats)
         for kind, schema in found.items()
     }
 
@@ -107,6 +113,7 @@ def quick_checks(known_languages: tuple, required_languages: tuple) -> dict:
     return checks
 
 
+@memo.pure  # while serving: an unchanged file is not validated again
 @timed("validate")
 def check(document: Document, kind: str, known_languages: tuple, required_languages: tuple) -> list[Problem]:
     known, required = tuple(known_languages), tuple(required_languages)
@@ -130,7 +137,7 @@ def _expected(schema: dict) -> str:
     return schema.get("description") or "a different value"
 
 
-def _only_white_space_wrong(error: jsonschema.ValidationError) -> bool:
+def _only_white_space_wrong(error: "jsonschema.ValidationError") -> bool:
     """The value would be valid without the white space around it."""
     value = error.instance
     if not isinstance(value, str) or value.strip() == value:
@@ -140,7 +147,7 @@ def _only_white_space_wrong(error: jsonschema.ValidationError) -> bool:
     return error.validator_value == "date" and dates.parse(value.strip()) is not None
 
 
-def _explain(error: jsonschema.ValidationError, document: Document) -> list[Problem]:
+def _explain(error: "jsonschema.ValidationError", document: Document) -> list[Problem]:
     path = tuple(error.absolute_path)
     line = document.line_of(path)
     kind = error.validator

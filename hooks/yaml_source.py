@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from . import yaml_errors
+from . import memo, yaml_errors
 from .problems import Problem, field_path
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -77,6 +77,7 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem(file, line, "", "the file is not UTF-8 text; save it with UTF-8 encoding")]
 
 
+@memo.pure  # while serving: a file whose text is unchanged is not parsed again
 def parse(text: str, file: str) -> tuple[Document | None, list[Problem]]:
     """Parse YAML text into a Document, or return the problems that prevent it."""
     if _could_crash_composer(text):

@@ -31,4 +31,9 @@ def test_build_benchmark_reports_the_same_site_with_and_without_hooks():
 def test_serve_benchmark_sees_an_edited_register():
     result = run_bench("serve_latency.py", "--registers", "2", "--edits", "1", "--timeout", "300")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"^serve_latency_s=\d+\.\d+ registers=2 languages=2 dirty=no$", result.stdout, re.M)
+    last = result.stdout.strip().split("\n")[-1]
+    found = re.fullmatch(r"serve_latency_s=(\d+\.\d+) full_build_s=(\d+\.\d+) ratio=(\d+\.\d+) "
+                         r"registers=2 languages=2", last)
+    assert found, last
+    latency, full, ratio = map(float, found.groups())
+    assert full > 0 and abs(ratio - latency / full) < 0.01

@@ -299,3 +299,60 @@ def test_dirty_build_rebuilds_every_notice_when_the_shared_defaults_change(tmp_p
     assert site.build("--dirty", "--no-strict").returncode == 0
     assert abs(page.stat().st_mtime - built) > 0.001
     assert "+358 40 000 9" in page.read_text(encoding="utf-8")
+
+
+# --- while serving: memoised parsing and checks, kept pages ----------------------
+
+def test_memo_is_off_unless_serving_and_keys_on_exact_text(monkeypatch):
+    from hooks import memo
+    calls = []
+
+    @memo.pure
+    def parse_twice(text, file):
+        calls.append(text)
+        return [text]
+
+    parse_twice("a: 1\n", "x.yml")
+    parse_twice("a: 1\n", "x.yml")
+    assert len(calls) == 2  # `mkdocs build` computes everything
+    monkeypatch.setattr(memo, "_enabled", True)
+    first = parse_twice("a: 1\n", "x.yml")
+    assert parse_twice("".join(["a: 1", "\n"]), "x.yml") is first and len(calls) == 3
+    assert parse_twice("a: 2\n", "x.yml") == ["a: 2\n"] and len(calls) == 4  # one character differs
+    assert parse_twice("a: 1\n", "y.yml") == ["a: 1\n"] and len(calls) == 5  # another file
+
+
+def test_memo_knows_objects_by_identity_and_forgets_unused_results(monkeypatch):
+    from hooks import memo
+    monkeypatch.setattr(memo, "_enabled", True)
+    calls = []
+
+    @memo.pure
+    def check(document, kind):
+        calls.append(kind)
+        return []
+
+    document = {"name": "x"}
+    check(document, "register")
+    check(document, "register")
+    assert len(calls) == 1
+    check({"name": "x"}, "register")  # an equal but new object: computed
+    assert len(calls) == 2
+    for _ in range(3):
+        memo.new_build()
+    check(document, "register")  # not asked for in the last two rebuilds: dropped
+    assert len(calls) == 3
+
+
+def test_preview_cache_keeps_pages_only_from_builds_without_warnings():
+    from hooks.freshness import BuiltPage, PreviewCache, fingerprint
+    cache = PreviewCache()
+    key = fingerprint("site", "notices/a.md", "# A\n")
+    cache.put("notices/a/index.html", BuiltPage(key, "<html>A</html>", (), frozenset(), "A"))
+    cache.commit(clean=False)  # the build warned (strict mode fails it): build the page again next time
+    assert cache.get("notices/a/index.html", key) is None
+    cache.put("notices/a/index.html", BuiltPage(key, "<html>A</html>", (), frozenset(), "A"))
+    cache.commit(clean=True)
+    assert cache.get("notices/a/index.html", key).html == "<html>A</html>"
+    assert cache.get("notices/a/index.html", fingerprint("site", "notices/a.md", "# A!\n")) is None
+    assert fingerprint("ab", "c") != fingerprint("a", "bc")  # parts are delimited

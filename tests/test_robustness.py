@@ -132,7 +132,7 @@ def _nodes(value):
 
 
 def _jsonschema_accepts(pattern: str, value: str) -> bool:
-    validator = schema_check._Validator({"type": "string", "pattern": pattern})
+    validator = schema_check._checker_classes()[0]({"type": "string", "pattern": pattern})
     return validator.is_valid(value)
 
 

@@ -1,9 +1,14 @@
 """`mkdocs serve` while an author edits a register: a broken register shows its
 problems in the terminal while the last good notice is still served, and the
-fixed register is served as soon as it is saved."""
+fixed register is served as soon as it is saved. A rebuild while serving
+renders only the pages whose text changed: after every kind of edit, every
+page that depends on it is served anew, in every language, and the served site
+is the one a clean build makes."""
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -12,7 +17,9 @@ import time
 import urllib.error
 import urllib.request
 
-from conftest import FIXTURES, make_project, run_env
+from pathlib import Path
+
+from conftest import FIXTURES, REPO, make_project, run_env, tree_digest
 
 WAIT = 60  # seconds: bounded polling for each change to show up
 
@@ -83,3 +90,118 @@ def test_serve_keeps_the_last_good_notice_while_a_register_is_broken(tmp_path):
     # The server ran until the test stopped it: an exit of its own would mean
     # a failed rebuild took the preview down.
     assert ended_by_itself is None, f"mkdocs serve exited by itself with {ended_by_itself}:\n{terminal()}"
+
+
+NOTICES = ["customers", "newsletter", "recruitment", "website-visitors"]  # the example registers
+LANGUAGES = {"fi": "", "en": "en/"}  # URL prefix of each language
+
+
+def _start_serving(site, log_path: Path, port: int) -> subprocess.Popen:
+    env = {**run_env(), "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}"]
+    with open(log_path, "w", encoding="utf-8") as log:
+        return subprocess.Popen(command, cwd=site.root, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+
+
+def _stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=20)
+
+
+def _edit(path: Path, *replacements: tuple[str, str]) -> None:
+    """Save the file once with every replacement made, as an editor does."""
+    text = path.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, (path, old)
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+
+
+def _clean_build(site, site_url: str, destination: Path) -> dict:
+    """What `mkdocs build` makes of the project as it is now, with the serve
+    address as site_url (the server sets it so)."""
+    config = site.config()
+    config["site_url"] = site_url
+    (site.root / "reference.yml").write_text(__import__("yaml").safe_dump(config, allow_unicode=True), encoding="utf-8")
+    try:
+        result = site.run("-m", "mkdocs", "build", "-q", "-f", "reference.yml", "-d", str(destination))
+    finally:
+        (site.root / "reference.yml").unlink()
+    assert result.returncode == 0, result.stderr
+    return tree_digest(destination)
+
+
+def test_serve_shows_every_edit_on_every_dependent_page_in_every_language(tmp_path):
+    site = make_project(tmp_path / "p")
+    # The hooks as a copy (not a link to this repository), so that the test
+    # can edit the standard texts too.
+    (site.root / "hooks").unlink()
+    shutil.copytree(REPO / "hooks", site.root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    log_path = tmp_path / "serve.log"
+    terminal = lambda: log_path.read_text(encoding="utf-8")  # noqa: E731
+    server = _start_serving(site, log_path, port)
+
+    def page(language: str, path: str) -> str:
+        return fetch(f"{base}{LANGUAGES[language]}{path}")
+
+    def rebuilt() -> None:
+        """Wait until the watcher has seen the edit and the rebuild after it is done."""
+        seen = terminal().count("Detected file changes")
+        wait_for(lambda: terminal().count("Detected file changes") > seen, "the edit to be noticed")
+        quiet = lambda: terminal().rfind("Reloading browsers") > terminal().rfind("Detected file changes")  # noqa: E731
+        wait_for(quiet, "the rebuild to finish")
+        time.sleep(1.5)  # the watcher polls every 0.5 s: no further rebuild is on its way
+        wait_for(quiet, "the rebuild to finish")
+
+    def served_site_is_a_clean_build(step: str) -> None:
+        served = Path(re.search(r"Building 'fi' documentation to directory: (\S+)", terminal()).group(1))
+        reference = _clean_build(site, base, tmp_path / f"reference-{step}")
+        differences = [name for name, digest in tree_digest(served).items()
+                       if not name.endswith(".gz") and reference.get(name) != digest]
+        assert not differences and set(tree_digest(served)) == set(reference), (step, differences[:10])
+
+    try:
+        wait_for(lambda: "Kuusiston Kahvipaahtimo Oy" in page("fi", "notices/customers/"), "the first build")
+
+        # A register: its notice and the index of notices, in both languages.
+        _edit(site.registers / "customers.yml", ("fi: Asiakasrekisteri", "fi: Asiakas- ja tilausrekisteri"),
+              ("en: Customer register", "en: Customer and order register"))
+        rebuilt()
+        for language, name in (("fi", "Asiakas- ja tilausrekisteri"), ("en", "Customer and order register")):
+            assert name in page(language, "notices/customers/"), language
+            assert name in page(language, "notices/"), language
+        served_site_is_a_clean_build("register")
+
+        # The organisation's defaults: every notice, in both languages.
+        _edit(site.registers / "_organisation.yml", ("phone: +358 40 000 0100", "phone: +358 40 000 0199"))
+        rebuilt()
+        for language in LANGUAGES:
+            for notice in NOTICES:
+                assert "+358 40 000 0199" in page(language, f"notices/{notice}/"), (language, notice)
+        served_site_is_a_clean_build("organisation")
+
+        # The cookie inventory: the cookie notice, in both languages.
+        _edit(site.registers / "_cookies.yml", ("Muistaa sivuston värimaailman", "Muistaa aina sivuston värimaailman"),
+              ("Remembers the colour scheme", "Always remembers the colour scheme"))
+        rebuilt()
+        assert "Muistaa aina sivuston värimaailman" in page("fi", "cookies/")
+        assert "Always remembers the colour scheme" in page("en", "cookies/")
+        served_site_is_a_clean_build("cookies")
+
+        # The standard texts of one language: every notice in that language.
+        _edit(site.root / "hooks" / "locales" / "en.yml", ("drawn_up: Drawn up", "drawn_up: Written up"))
+        rebuilt()
+        for notice in NOTICES:
+            assert "Written up" in page("en", f"notices/{notice}/"), notice
+            assert "Written up" not in page("fi", f"notices/{notice}/"), notice
+        served_site_is_a_clean_build("locale")
+        assert "Traceback" not in terminal()
+    finally:
+        _stop(server)
