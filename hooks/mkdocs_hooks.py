@@ -31,6 +31,7 @@ from mkdocs.utils import get_relative_url  # noqa: E402
 
 from hooks import timings  # noqa: E402
 from hooks.freshness import page_outdated  # noqa: E402
+from hooks import html_a11y  # noqa: E402
 from hooks.cookies import SiteSettings, banner_description, consent_settings  # noqa: E402
 from hooks.languages import Languages  # noqa: E402
 from hooks.problems import ProblemsFound  # noqa: E402
@@ -238,6 +239,21 @@ def on_page_context(context, page, config, nav):
         config.extra["consent"]["description"] = banner_description(
             _state.project.inventory, _state.locale, get_relative_url(_state.cookies_url, page.url))
     return context
+
+
+@_author_errors
+def on_page_content(html, page, config, files):
+    # Tables that read well in a screen reader and on a phone, and, on paper,
+    # the address the page is published at (hooks/html_a11y.py).
+    html = html_a11y.mark_links_showing_their_address(html_a11y.improve_tables(html))
+    if _state.project is not None:
+        i18n = config.plugins.get("i18n")
+        language = getattr(i18n, "current_language", None) or _state.project.languages.default
+        locale = _state.project.locales.get(language)
+        if locale is not None:
+            address = page.canonical_url or "/" + page.url
+            html = html_a11y.print_address(html, locale("print.address"), address)
+    return html
 
 
 def on_post_build(config):
