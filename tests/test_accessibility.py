@@ -29,7 +29,7 @@ import yaml
 
 from conftest import REPO, register_files
 
-pytestmark = pytest.mark.browser
+browser_test = pytest.mark.browser
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -168,16 +168,26 @@ VIEWS = [pytest.param(1280, "light", id="1280px-light"), pytest.param(390, "ligh
          pytest.param(1280, "dark", id="1280px-dark"), pytest.param(390, "dark", id="390px-dark")]
 
 
-def new_page(browser, origin: str, width: int, scheme: str = "light", height: int = 800):
+def _route(origin: str, route) -> None:
+    url = route.request.url
+    # The search index: the theme's worker indexes it on every page load, which
+    # is CPU these tests need (the search box itself is on every page, and checked).
+    if url.startswith(origin) and "/search/search_index.json" not in url:
+        route.continue_()
+    else:
+        route.abort()
+
+
+def new_page(browser, origin: str, width: int, scheme: str = "light", height: int = 800, axe_source: str = ""):
     context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(origin) else route.abort())
+    context.route("**/*", functools.partial(_route, origin))
+    if axe_source:
+        context.add_init_script(script=axe_source)
     return context, context.new_page()
 
 
-def axe_violations(page, axe_source: str) -> list[str]:
-    page.evaluate(axe_source)
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
-                           " resultTypes: ['violations']})", AXE_TAGS)
+def axe_violations(page, rules: dict) -> list[str]:
+    result = page.evaluate("runOnly => axe.run(document, {runOnly, resultTypes: ['violations']})", rules)
     return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]} {v['nodes'][0]['failureSummary']}"
             for v in result["violations"]]
 
@@ -193,10 +203,15 @@ def make_a_choice(page) -> None:
         button.click()
 
 
+@browser_test
 @pytest.mark.parametrize("width, scheme", VIEWS)
 def test_axe_finds_no_wcag_violation_on_any_kind_of_page(browser, origin, example_site, axe_source, width, scheme):
+    """All WCAG 2.0/2.1 A and AA rules in the light scheme; in the dark one,
+    which changes colours only (the same HTML), the rules about colours."""
     pages = sample_pages(example_site)
-    context, page = new_page(browser, origin, width, scheme)
+    rules = {"type": "tag", "values": AXE_TAGS} if scheme == "light" else \
+        {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}
+    context, page = new_page(browser, origin, width, scheme, axe_source=axe_source)
     found = []
     try:
         for state in ("banner open", "after a choice"):
@@ -208,7 +223,7 @@ def test_axe_finds_no_wcag_violation_on_any_kind_of_page(browser, origin, exampl
                     page.locator(f"{CONSENT} {BANNER_FORM}").wait_for(state="visible")
                 else:
                     assert not banner_visible(page), path
-                found += [f"{path} [{state}]: {v}" for v in axe_violations(page, axe_source)]
+                found += [f"{path} [{state}]: {v}" for v in axe_violations(page, rules)]
             if state == "banner open":
                 make_a_choice(page)
     finally:
@@ -241,6 +256,7 @@ def tab_until(page, wanted, limit: int = 250) -> list[dict]:
     raise AssertionError(f"not reached with {limit} presses of Tab; passed {[p['tag'] + ':' + p['text'][:20] for p in passed]}")
 
 
+@browser_test
 def test_the_banner_and_the_footer_cookie_settings_work_from_the_keyboard(browser, origin, example_site):
     context, page = new_page(browser, origin, 1280)
     try:
@@ -296,6 +312,7 @@ def document_overflow(page) -> tuple[int, int]:
     return page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
 
 
+@browser_test
 def test_no_page_scrolls_sideways_at_320_px_or_at_200_percent_text(browser, origin, example_site):
     pages = built_pages(example_site)
     wide = []
@@ -315,7 +332,7 @@ def test_no_page_scrolls_sideways_at_320_px_or_at_200_percent_text(browser, orig
         normal = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
         # the browser's text size setting (not zoom): default 16 px -> 32 px
         context.new_cdp_session(page).send("Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 26}})
-        for path in pages:
+        for path in sample_pages(example_site):
             page.goto(origin + url_path(path), wait_until="load")
             size = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
             assert size >= 2 * normal * 0.95, (size, normal)
@@ -327,6 +344,7 @@ def test_no_page_scrolls_sideways_at_320_px_or_at_200_percent_text(browser, orig
     assert wide == []
 
 
+@browser_test
 def test_a_table_on_a_phone_is_stacked_rows_and_the_rights_text_gets_the_width(browser, origin, example_site):
     context, page = new_page(browser, origin, 390)
     try:
@@ -365,6 +383,7 @@ def flat(text: str) -> str:
     return re.sub(r"[\s\u00ad]+", "", text)
 
 
+@browser_test
 @pytest.mark.parametrize("prefix", list(LANGUAGES))
 def test_a_printed_notice_has_its_full_text_and_nothing_of_the_banner_or_navigation(browser, origin, example_site,
                                                                                    prefix):
@@ -407,3 +426,51 @@ def test_a_printed_notice_has_its_full_text_and_nothing_of_the_banner_or_navigat
         assert flat(unwanted) not in printed, unwanted
     nav_titles = [squash(a.get_text()) for a in html.select(".md-nav--primary .md-nav__link")]
     assert nav_titles and not any(flat(title) in printed for title in nav_titles if len(title) > 6), nav_titles
+
+
+@browser_test
+def test_with_ci_a_missing_browser_fails_instead_of_skipping(tmp_path):
+    """Runs one axe test of this module in a subprocess with Chromium pointed elsewhere."""
+    import subprocess
+    import sys
+    from conftest import run_env
+    command = [sys.executable, "-m", "pytest", "-n", "0", "-q", "-p", "no:cacheprovider", "--rootdir", str(REPO),
+               "-k", "axe_finds and 1280px-light", str(Path(__file__))]
+    outcomes = {}
+    for ci in ("true", ""):
+        env = {**run_env(), "CHROMIUM": str(tmp_path / "no-chromium"), "CI": ci}
+        result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+        outcomes[ci] = (result.returncode, result.stdout)
+    code, output = outcomes["true"]
+    assert code != 0 and "with CI=true the browser tests must run" in output and "skipped" not in output
+    code, output = outcomes[""]
+    assert code == 0 and "1 skipped" in output
+
+
+
+# --- the HTML step alone (hooks/html_a11y.py)
+
+def test_header_cells_get_a_scope_and_data_cells_the_label_of_their_column():
+    from hooks.html_a11y import improve_tables
+    table = ('<table><thead><tr><th>Name &amp; "type"</th><th scope="col">Kept</th><th>Third</th></tr></thead>'
+             '<tbody><tr><th>Row</th><td colspan="2">Both</td></tr><tr><td>a</td><td>b</td><td>c</td></tr></tbody></table>')
+    assert improve_tables("<p>before</p>" + table) == (
+        '<p>before</p><table><thead><tr><th scope="col">Name &amp; "type"</th><th scope="col">Kept</th>'
+        '<th scope="col">Third</th></tr></thead><tbody>'
+        '<tr><th scope="row" data-label="Name &amp; &quot;type&quot;">Row</th><td data-label="Kept" colspan="2">Both</td></tr>'
+        '<tr><td data-label="Name &amp; &quot;type&quot;">a</td><td data-label="Kept">b</td><td data-label="Third">c</td></tr>'
+        '</tbody></table>')
+    assert improve_tables("<p>no table</p>") == "<p>no table</p>"
+
+
+def test_links_whose_text_is_their_address_are_marked_so_that_print_does_not_repeat_it():
+    from hooks.html_a11y import mark_links_showing_their_address as mark
+    assert mark('<a href="tel:+358400000100">+358 40 000 0100</a>') == \
+        '<a href="tel:+358400000100" class="print-same">+358 40 000 0100</a>'
+    assert mark('<a class="x" href="mailto:A@b.example">a@b.example</a>') == \
+        '<a class="x print-same" href="mailto:A@b.example">a@b.example</a>'
+    assert mark('<a href="https://b.example/">https://b.example</a>') == \
+        '<a href="https://b.example/" class="print-same">https://b.example</a>'
+    for unchanged in ('<a href="https://b.example/">Our site</a>', '<a href="tel:+358400000100">+358 40 000 0199</a>',
+                      '<a href="../">https://b.example</a>', '<a name="x">x</a>'):
+        assert mark(unchanged) == unchanged
