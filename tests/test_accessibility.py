@@ -234,14 +234,17 @@ def test_axe_finds_no_wcag_violation_on_any_kind_of_page(browser, origin, exampl
 # --- keyboard
 
 def focused(page) -> dict:
+    """The focused element; `ring`: its focus is drawn (an outline or a shadow),
+    on itself or, for a control drawn by its label (opacity 0, as the theme's
+    toggles and checkboxes), on that label or something in it."""
     return page.evaluate("""() => {
         const e = document.activeElement;
-        // a control drawn by its label (the theme's hidden toggles) shows its focus there
-        const label = e.id && getComputedStyle(e).opacity === '0' && document.querySelector(`label[for="${CSS.escape(e.id)}"]`);
-        const s = getComputedStyle(label || e);
-        return {tag: e.tagName.toLowerCase(), text: (e.innerText || '').trim(), id: e.id,
-                href: e.getAttribute('href') || '', inBanner: !!e.closest('form[name=consent]'),
-                ring: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'};
+        const drawn = el => { const s = getComputedStyle(el);
+            return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'; };
+        const label = getComputedStyle(e).opacity === '0' && e.labels && e.labels[0];
+        const ring = label ? [label, ...label.querySelectorAll('*')].some(drawn) : drawn(e);
+        return {tag: e.tagName.toLowerCase(), text: (e.innerText || '').trim(), key: e.id || e.name || (e.innerText || '').trim(),
+                href: e.getAttribute('href') || '', inBanner: !!e.closest('form[name=consent]'), ring};
     }""")
 
 
@@ -276,15 +279,14 @@ def test_the_banner_and_the_footer_cookie_settings_work_from_the_keyboard(browse
         for i in range(controls.count()):
             control = controls.nth(i)
             if control.is_visible():
-                expected.add(control.evaluate("e => e.htmlFor || e.id || e.innerText.trim()"))
+                expected.add(control.evaluate("e => e.htmlFor || e.id || e.name || e.innerText.trim()"))
         reached = {}
         page.locator("body").focus()
         for _ in range(300):
             page.keyboard.press("Tab")
             element = focused(page)
             if element["inBanner"]:
-                key = element["id"] or element["text"]
-                reached[key] = element
+                reached[element["key"]] = element
                 if expected <= set(reached):
                     break
         assert expected <= set(reached), f"not reached by Tab: {expected - set(reached)}"
@@ -415,6 +417,8 @@ def test_a_printed_notice_has_its_full_text_and_nothing_of_the_banner_or_navigat
     assert flat("Kuusiston Kahvipaahtimo Oy") in printed  # the organisation
     assert flat(f"/{prefix}notices/customers/") in printed  # the page's address
     assert flat("the terms <https://example.org/terms>") in printed
+    # an address that is the link's text already is not printed twice
+    assert "<mailto:" not in text and "<tel:" not in text and flat("<https://tietosuoja.fi") not in printed
     # the last section's last words: the text runs to its end
     assert flat(squash(html.select("article .notice-section")[-1].get_text())[-60:]) in printed
     # nothing of the banner, the header, the navigation or the footer
