@@ -85,10 +85,14 @@ def _attribute(text: str) -> str:
 
 
 def print_address(page_html: str, label: str, address: str) -> str:
-    """A line, shown only in print, with the address the page is published at."""
+    """A line at the end of the page's content (its last </article>), shown
+    only in print, with the address the page is published at."""
+    end = page_html.rfind("</article>")
+    if end < 0:
+        return page_html
     line = (f'<p class="print-address">{html.escape(label)}: '
-            f'<span class="print-address__url">{html.escape(address)}</span></p>')
-    return page_html + "\n" + line
+            f'<span class="print-address__url">{html.escape(address)}</span></p>\n')
+    return page_html[:end] + line + page_html[end:]
 
 
 _LINK = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.S | re.I)

@@ -245,15 +245,20 @@ def on_page_context(context, page, config, nav):
 def on_page_content(html, page, config, files):
     # Tables that read well in a screen reader and on a phone, and, on paper,
     # the address the page is published at (hooks/html_a11y.py).
-    html = html_a11y.mark_links_showing_their_address(html_a11y.improve_tables(html))
+    return html_a11y.mark_links_showing_their_address(html_a11y.improve_tables(html))
+
+
+@_author_errors
+def on_post_page(output, page, config):
+    # After the search plugin has taken the page's text: the address line is for paper only.
     if _state.project is not None:
         i18n = config.plugins.get("i18n")
         language = getattr(i18n, "current_language", None) or _state.project.languages.default
         locale = _state.project.locales.get(language)
         if locale is not None:
             address = page.canonical_url or "/" + page.url
-            html = html_a11y.print_address(html, locale("print.address"), address)
-    return html
+            output = html_a11y.print_address(output, locale("print.address"), address)
+    return output
 
 
 def on_post_build(config):

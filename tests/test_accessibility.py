@@ -478,3 +478,12 @@ def test_links_whose_text_is_their_address_are_marked_so_that_print_does_not_rep
     for unchanged in ('<a href="https://b.example/">Our site</a>', '<a href="tel:+358400000100">+358 40 000 0199</a>',
                       '<a href="../">https://b.example</a>', '<a name="x">x</a>'):
         assert mark(unchanged) == unchanged
+
+
+def test_the_print_address_goes_at_the_end_of_the_article_escaped():
+    from hooks.html_a11y import print_address
+    page = "<body><article><h1>T</h1></article><footer></footer></body>"
+    assert print_address(page, "Sivun osoite", "https://a.example/x/?a=1&b=<2>") == (
+        '<body><article><h1>T</h1><p class="print-address">Sivun osoite: <span class="print-address__url">'
+        'https://a.example/x/?a=1&amp;b=&lt;2&gt;</span></p>\n</article><footer></footer></body>')
+    assert print_address("<p>no article</p>", "A", "/x/") == "<p>no article</p>"
