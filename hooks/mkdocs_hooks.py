@@ -35,6 +35,7 @@ from hooks import memo, summary, timings  # noqa: E402
 from hooks.archive import atom_feed, build_archive  # noqa: E402
 from hooks.history import read_history  # noqa: E402
 from hooks.freshness import BuiltPage, PreviewCache, fingerprint, page_outdated, site_key  # noqa: E402
+from hooks import html_a11y  # noqa: E402
 from hooks.cookies import SiteSettings, banner_description, consent_settings  # noqa: E402
 from hooks.languages import Languages  # noqa: E402
 from hooks.problems import ProblemsFound  # noqa: E402
@@ -345,6 +346,18 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+def _print_address(output: str, page, config) -> str:
+    """After the search plugin has taken the page's text: the address line is for paper only."""
+    if _state.project is not None:
+        i18n = config.plugins.get("i18n")
+        language = getattr(i18n, "current_language", None) or _state.project.languages.default
+        locale = _state.project.locales.get(language)
+        if locale is not None:
+            address = page.canonical_url or "/" + page.url
+            output = html_a11y.print_address(output, locale("print.address"), address)
+    return output
+
+
 @_author_errors
 def on_post_build(config):
     if _preview is not None:
@@ -454,7 +467,9 @@ def on_page_content(html, page, config, files):
         page.present_anchor_ids = set(kept.anchors)
         if kept.title is not None:
             page.meta["title"] = kept.title
-    return html
+    # Tables that read well in a screen reader and on a phone, and, on paper,
+    # the address the page is published at (hooks/html_a11y.py).
+    return html_a11y.mark_links_showing_their_address(html_a11y.improve_tables(html))
 
 
 def _search_entries_of(page, config) -> None:
@@ -483,7 +498,7 @@ def on_post_page(output, page, config):
     kept = _rebuild.reused.get(dest)
     if kept is not None:
         return kept.html
-    output = _with_policy(output, config)  # a built site only; never while serving
+    output = _with_policy(_print_address(output, page, config), config)  # the policy: a built site only
     if dest in _rebuild.keys and dest in _rebuild.entries and _preview is not None:
         _preview.put(dest, BuiltPage(_rebuild.keys[dest], output, _rebuild.entries[dest],
                                      frozenset(page.present_anchor_ids or ()), page.title))
