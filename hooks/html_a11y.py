@@ -19,6 +19,8 @@ from __future__ import annotations
 import html
 import re
 
+from .phone import tel_target
+
 _TABLE = re.compile(r"<table\b[^>]*>.*?</table>", re.S | re.I)
 _THEAD = re.compile(r"<thead\b[^>]*>(.*?)</thead>", re.S | re.I)
 _TBODY = re.compile(r"<tbody\b[^>]*>.*?</tbody>", re.S | re.I)
@@ -123,7 +125,8 @@ def _mark_link(match: re.Match) -> str:
 def _shows_address(href: str, text: str) -> bool:
     scheme, _, rest = href.partition(":")
     if scheme.lower() == "tel":
-        return bool(text) and re.sub(r"[^\d+]", "", text) == re.sub(r"[^\d+]", "", rest)
+        # the number as written (029 566 6700) and as dialled (+358295666700)
+        return bool(re.search(r"\d", text)) and tel_target(text) == tel_target(rest)
     if scheme.lower() == "mailto":
         return text.lower() == rest.split("?")[0].lower()
     return text.rstrip("/") == href.rstrip("/")
