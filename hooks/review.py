@@ -202,7 +202,7 @@ def _shared_changes(base_texts: dict, head_texts: dict, catalogue, locales) -> l
                 inherited = [key for key in INHERITED if key not in register.document.data]
                 if not inherited:
                     continue
-                with_old = _merge(register.id, register.document, old_org)
+                with_old = _merge(register.id, register.document, old_org, catalogue.languages.default)
                 if any(rendered(with_old, loc) != rendered(register, loc) for loc in locales.values()):
                     affects.append(register.id)
         else:
