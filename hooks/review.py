@@ -10,7 +10,10 @@ in words, flagged for a legal reviewer; changes to shared files with every
 notice they affect. Blocking problems make it exit 1: what `check` rejects, a
 changed notice without a new `versions` entry, a published entry rewritten,
 and a text changed in one language but not in the others (unless the new
-version entry says so with `changed_languages`).
+version entry says so with `changed_languages`, or the register marks the
+language as partly translated and leaves its text out). Every register marked
+as partly translated (`translation_pending`) is listed with the texts it still
+lacks.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from .problems import Problem, ProblemsFound
 from .project import languages_from_mkdocs_yml, load_project, site_from_mkdocs_yml
 from .registers import INHERITED, Register, _merge
 from .safe_markdown import escape
+from . import translations
 from .version_guard import check_versions, files_at, registers_at, rendered
 from .yaml_source import parse
 
@@ -49,6 +53,8 @@ class Review:
     registers: list = field(default_factory=list)
     shared: list = field(default_factory=list)  # {file, affects: [register ids]}
     blocking: list = field(default_factory=list)  # str
+    # registers marked as partly translated: {id, name, language, mode, missing: [field paths]}
+    translations: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -112,7 +118,23 @@ def review(config_file: Path, base: str, head: str | None = None) -> Review:
         if entry.languages or entry.renamed_from or base_texts.get(f"{register_id}.yml") != head_texts.get(f"{register_id}.yml"):
             result.registers.append(entry)
     result.shared = _shared_changes(base_texts, head_texts, catalogue, locales)
+    result.translations = _partly_translated(catalogue)
     return result
+
+
+def _partly_translated(catalogue) -> list:
+    """Every register marked as partly translated, with the texts its languages still lack."""
+    from .problems import field_path
+    source = catalogue.languages.default
+    found = []
+    for register in catalogue.registers:
+        for language, mode in translations.pending(register.document.data).items():
+            if language == source or language not in catalogue.languages.known:
+                continue
+            missing = [field_path(path) for path in translations.missing(register.document.data, language, source)]
+            found.append({"id": register.id, "name": register.data["name"][source], "language": language,
+                          "mode": mode, "missing": missing})
+    return found
 
 
 def _renames(removed: list, added: list, old: dict, new: dict) -> dict:
@@ -166,16 +188,20 @@ def _one_language_changes(old: Register, new: Register, languages: tuple, entry:
         if str(version["date"]) not in old_dates:
             declared |= set(version.get("changed_languages") or [])
     problems = []
+    pending = translations.pending(new.document.data)
     for path, texts in _texts(new.document.data):
         if path and path[0] == "versions":
             continue
         before = old_texts.get(path)
         if before is None:
             continue
-        changed = [lang for lang in languages if texts.get(lang) != before.get(lang)]
-        if not changed or len(changed) == len(languages):
+        # A language marked as partly translated whose text is left out awaits
+        # translation (the review lists it), rather than being a stale one.
+        compared = [lang for lang in languages if not (lang in pending and lang not in texts)]
+        changed = [lang for lang in compared if texts.get(lang) != before.get(lang)]
+        if not changed or len(changed) == len(compared):
             continue
-        unchanged = [lang for lang in languages if lang not in changed]
+        unchanged = [lang for lang in compared if lang not in changed]
         where = field_path(path)
         if declared and set(changed) <= declared:
             entry.awaiting_translation.append(f"{where} ({', '.join(unchanged)})")
@@ -184,7 +210,8 @@ def _one_language_changes(old: Register, new: Register, languages: tuple, entry:
                                     f"the text changed in {', '.join(changed)} but not in {', '.join(unchanged)}: "
                                     f"update the translation too, or, if only {', '.join(changed)} was meant to "
                                     f"change, say so in the new version entry: `changed_languages: "
-                                    f"[{', '.join(changed)}]`")))
+                                    f"[{', '.join(changed)}]`; or leave the {', '.join(unchanged)} text out and "
+                                    f"mark the register as partly translated (`translation_pending`)")))
     return problems
 
 
@@ -215,7 +242,8 @@ def _shared_changes(base_texts: dict, head_texts: dict, catalogue, locales) -> l
 
 def to_json(result: Review) -> str:
     return json.dumps({"base": result.base, "head": result.head, "ok": result.ok, "blocking": result.blocking,
-                       "registers": [asdict(r) for r in result.registers], "shared": result.shared},
+                       "registers": [asdict(r) for r in result.registers], "shared": result.shared,
+                       "translations": result.translations},
                       ensure_ascii=False, indent=2)
 
 
@@ -242,8 +270,9 @@ def to_markdown(result: Review) -> str:
         lines += ["### For a legal reviewer", ""]
         lines += [f"- :warning: **{_md(r.name)}** ({lang}): {_md(c['text'])}" for r, lang, c in flagged] + [""]
     waiting = [(r, w) for r in result.registers for w in r.awaiting_translation]
-    if waiting:
-        lines += ["### Awaiting translation", ""] + [f"- **{_md(r.name)}**: {_md(w)}" for r, w in waiting] + [""]
+    if waiting or result.translations:
+        lines += ["### Awaiting translation", ""] + [f"- **{_md(r.name)}**: {_md(w)}" for r, w in waiting]
+        lines += [_partly_translated_line(item) for item in result.translations] + [""]
     if result.shared:
         lines += ["### Shared files", ""]
         for item in result.shared:
@@ -260,6 +289,15 @@ def to_markdown(result: Review) -> str:
                 lines += [f"<p><strong>{escape(s['heading'])}</strong></p>", "", f"<p>{s['html']}</p>", ""]
         lines += ["</details>", ""]
     return "\n".join(lines)
+
+
+def _partly_translated_line(item: dict) -> str:
+    """A register marked as partly translated, as a line of the report."""
+    mode = ("not published in this language until translated" if item["mode"] == translations.NOT_PUBLISHED
+            else "published with the source language's text where a translation is missing")
+    missing = ", ".join(f"`{path}`" for path in item["missing"]) or "none (the marker can be removed)"
+    return (f"- **{_md(item['name'])}** (`{item['id']}`), {item['language']}: marked as partly translated, "
+            f"{mode}; texts still to translate: {missing}")
 
 
 def _md(text: str) -> str:
