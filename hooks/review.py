@@ -155,6 +155,11 @@ def _compare(old: Register, new: Register, locales: dict, status: str) -> Regist
     for code, locale in locales.items():
         diffs = compare_notices(rendered(old, locale), rendered(new, locale))
         changes = structured_changes(old.data, new.data, locale)
+        if code != default and any(translations.source_language(r.data, code) for r in (old, new)):
+            # Source texts stand in for this language's: its list would name a
+            # translation replaced by the source text as an item removed and
+            # added. The source language's list names every change of substance.
+            changes = []
         if diffs:
             entry.languages.append(code)
             entry.sections[code] = [asdict(d) for d in diffs]

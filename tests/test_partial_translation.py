@@ -262,8 +262,14 @@ def test_review_lists_what_awaits_translation_and_the_change_is_not_blocked(tmp_
     line = next(l for l in waiting.splitlines() if "`members`" in l)
     assert "en" in line and "`purposes[1]`" in line and "published with the source language's text" in line
     result = review(site, "--base", "HEAD~1", "--format", "json")
-    assert json.loads(result.stdout)["translations"] == [
+    data = json.loads(result.stdout)
+    assert data["translations"] == [
         {"id": "members", "name": NAME_FI, "language": "en", "mode": "source", "missing": ["purposes[1]"]}]
+    # the purpose's change is named in Finnish; English, now shown in Finnish, does
+    # not list its old translation as a purpose removed
+    changes = data["registers"][0]["changes"]
+    assert any("Jäsenyyden ja tapahtumien hoitaminen" in c["text"] for c in changes["fi"])
+    assert "en" not in changes
     # the check's summary counts them
     result = site.check()
     assert result.returncode == 0 and "1 text awaits translation." in result.stdout + result.stderr
