@@ -243,6 +243,11 @@ def make_floor(site: Path, floor: Path, languages: tuple) -> int:
         path.write_text(page_markdown(page, project, config.get("use_directory_urls", True)), encoding="utf-8")
     for lang in languages:  # the feeds of notice changes, as static files
         suffix = built.page_suffix(lang)
-        feed = atom_feed(project.archive, project.catalogue, project.locales[lang], "", "feed.xml")
+        # addressed as the hooks address it (hooks/mkdocs_hooks.py, _write_feeds)
+        site_url = (config.get("site_url") or "").rstrip("/")
+        prefix = "" if lang == built.default else f"{lang}/"
+        base = f"{site_url}/{prefix}" if site_url else ""
+        feed = atom_feed(project.archive, project.catalogue, project.locales[lang], base,
+                         base + "notices/feed.xml" if base else "feed.xml")
         (floor / "docs" / f"notices/feed{suffix}.xml").write_text(feed, encoding="utf-8")
     return len(pages)

@@ -201,6 +201,8 @@ def version_note(timeline: Timeline, version: NoticeVersion, locale: Locale, lin
     return _note(f"<p><strong>{text}</strong> {current}</p>")
 
 
+_ANNOUNCING = '<div class="notice-announcing">'
+_SECTION_END = "</div>\n"
 _VERSIONS_SECTION = re.compile(r'(\{#versions\}\n\n)<div class="notice-section">.*?</div>\n', re.DOTALL)
 
 
@@ -225,7 +227,13 @@ def history_section(timeline: Timeline, locale: Locale, link: Link, feed_url: st
 
 def with_history(markdown: str, section_html: str) -> str:
     """The notice with its versions section replaced by the version history."""
-    replaced, count = _VERSIONS_SECTION.subn(lambda m: m.group(1) + section_html, markdown, count=1)
+    def replace(found: re.Match) -> str:
+        # how changes are announced (the author's text) stays under the history
+        kept = found.group(0).find(_ANNOUNCING)
+        if kept < 0:
+            return found.group(1) + section_html
+        return found.group(1) + section_html[:-len(_SECTION_END)] + found.group(0)[kept:-len(_SECTION_END)] + _SECTION_END
+    replaced, count = _VERSIONS_SECTION.subn(replace, markdown, count=1)
     if count != 1:
         raise ValueError("the notice has no versions section to add the version history to")
     return replaced

@@ -331,7 +331,9 @@ def versions(p: _Page) -> str:
             for v in p.data["versions"]]
     out = _tag("p", escape(t("versions.intro"))) + _table([escape(t("labels.date")), escape(t("labels.change"))], rows)
     if "announcing_changes" in p.data:
-        out += _tag("p", f"<strong>{escape(t('labels.announcing_changes'))}</strong>") + p.text(p.data["announcing_changes"])
+        # in its own block: the version history (hooks/archive.py) keeps it when it replaces the table
+        out += _tag("div", _tag("p", f"<strong>{escape(t('labels.announcing_changes'))}</strong>")
+                    + p.text(p.data["announcing_changes"]), "notice-announcing")
     return out
 
 

@@ -148,6 +148,8 @@ def _website_links(data: dict, project: Project, locale, cookies_url: str | None
     websites = {w["id"]: w["name"] for w in project.inventory.websites}
     links = []
     for wid in named:
+        if wid != "this-site" and wid not in websites:
+            continue  # an earlier version's website the cookie notice no longer describes
         name = locale("cookies.websites.this_site") if wid == "this-site" else websites[wid]
         links.append((name[locale.code] if isinstance(name, dict) else name, f"{cookies_url}#{wid}"))
     return links
@@ -162,7 +164,9 @@ def _linker(path: str, use_directory_urls: bool):
 def _render_at(register, path: str, project: Project, language: str, use_directory_urls: bool) -> str:
     link = _linker(path, use_directory_urls)
     cookies_url = link(COOKIES_PAGE) if project.inventory is not None else None
-    return render_notice(register, project.locales[language], link(f"{NOTICES_DIR}/index"), cookies_url)
+    locale = project.locales[language]
+    return render_notice(register, locale, link(f"{NOTICES_DIR}/index"), cookies_url,
+                         _website_links(register.data, project, locale, cookies_url))
 
 
 def _version_markdown(project: Project, register_id: str, date: str, language: str, use_directory_urls: bool) -> str:

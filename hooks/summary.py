@@ -88,7 +88,8 @@ def changed_since_last_version(root: Path, registers: list) -> list | None:
     history = _commits_per_file(root)
     if history is None:
         return None
-    now = {r.file: (root / r.file).read_text(encoding="utf-8") for r in registers}
+    now = {r.file: r.document.text if r.document.text is not None else (root / r.file).read_text(encoding="utf-8")
+           for r in registers}
     block = {file: _versions_block(text) for file, text in now.items()}
     at_entry: dict = {}  # file -> its text in the oldest commit seen so far with the present versions
     walking, depth = [file for file in now if history.get(file)], 0

@@ -46,6 +46,8 @@ class Document:
     data: object
     lines: dict = field(default_factory=dict)  # path tuple -> 1-based line
     key_lines: dict = field(default_factory=dict)  # path tuple of a key -> line of the key
+    # the text as read: the summary compares it with git's, without opening the file again
+    text: str | None = field(default=None, repr=False, compare=False)
 
     def line_of(self, path: tuple) -> int:
         """The line of `path`, or of its nearest ancestor that exists."""
@@ -87,7 +89,7 @@ def parse(text: str, file: str) -> tuple[Document | None, list[Problem]]:
             root = loader.get_single_node()
         except yaml.YAMLError as error:
             return None, [_syntax_problem(error, text, file)]
-        document = Document(file, None)
+        document = Document(file, None, text=text)
         if root is None:
             return document, []
         builder = _Builder(loader, document, root)

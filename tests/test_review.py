@@ -278,8 +278,8 @@ def test_every_internal_link_resolves_under_a_sub_path(tmp_path):
                     if not url.startswith(SUB_PATH_URL):
                         continue  # external
                     path = urlsplit(url).path
-                elif parts.path.startswith("/"):
-                    path = parts.path
+                elif parts.path.startswith("/"):  # as a browser reads it: /privacy/. is /privacy/
+                    path = posixpath.normpath(parts.path) + ("/" if parts.path.endswith(("/", ".")) else "")
                 else:
                     path = posixpath.normpath(posixpath.join(posixpath.dirname(here), parts.path)) + (
                         "/" if parts.path.endswith(("/", ".")) or not parts.path else "")

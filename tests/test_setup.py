@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 
-from conftest import REPO
+from conftest import REPO, git_commit_all
 
 # Debian's own Python marks itself as externally managed; use it where it is
 # there, so the commands are proved on the Python a stock machine has.
@@ -40,6 +40,8 @@ def clean_copy(destination: Path) -> Path:
         if source.is_file() and not source.is_symlink():
             (destination / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, destination / name)
+    # a clone is a git repository: the build reads the notices' earlier versions from it
+    git_commit_all(destination, "A fresh clone")
     return destination
 
 
