@@ -171,8 +171,9 @@ def _after_title(markdown: str, html: str) -> str:
     return f"{title}\n\n{html}\n{rest}"
 
 
-def _with_title(markdown: str, title: str) -> str:
-    return f"# {escape_markdown_line(title)}\n" + markdown.partition("\n")[2]
+def _with_title(markdown: str, title: str, name) -> str:
+    """`markdown` with the title `title`, in which `_NAME` stands for the register's name."""
+    return f"# {title_line(title, name)}\n" + markdown.partition("\n")[2]
 
 
 def announcement(timeline: Timeline, locale: Locale, link: Link) -> str:
@@ -248,8 +249,7 @@ def current_page(timeline: Timeline, locale: Locale, rendered: str, link: Link, 
 
 def version_page(timeline: Timeline, version: NoticeVersion, locale: Locale, rendered: str, link: Link) -> str:
     name = version.register.data["name"][locale.code]
-    title = locale("history.version_title", name=_NAME, date=locale.date(version.date))
-    markdown = f"# {title_line(title, name)}\n" + rendered.partition("\n")[2]
+    markdown = _with_title(rendered, locale("history.version_title", name=_NAME, date=locale.date(version.date)), name)
     note = version_note(timeline, version, locale, link)
     return _after_title(markdown, note) if note else markdown
 

@@ -187,7 +187,8 @@ def _data_items(p: _Page, items: list) -> str:
     rendered = []
     for item in items:
         if "items" in item and "name" in item:
-            rendered.append(f"<strong>{p.label(item['name'])}</strong>" + _data_items(p, item["items"]))
+            name = item["name"][p.lang]
+            rendered.append(f"<strong>{translations.mark(escape(name), name)}</strong>" + _data_items(p, item["items"]))
         else:
             rendered.append(p.inline(item))
     return _list(rendered)

@@ -94,6 +94,10 @@ def test_source_text_is_in_an_element_with_its_language(built):
     # a translated text is read in the page's language
     translated = article.find(string=lambda s: s and "Members of the association" in s)
     assert translated is not None and lang_of(translated.parent) == "en"
+    # the version's own page (notices/<id>/<date>/) too
+    version = built.html("en/notices/members/2024-06-01/index.html").select_one("article")
+    assert version.select_one('h1 [lang="fi"]').get_text(strip=True) == NAME_FI
+    assert version.select_one(".notice-translation-note") is not None
     # the index in English too
     row = built.html("en/notices/index.html").select_one('.notice-index a[href="members/"]')
     assert row.select_one('[lang="fi"]').get_text(strip=True) == NAME_FI
