@@ -195,8 +195,8 @@ def _one_language_changes(old: Register, new: Register, languages: tuple, entry:
     problems = []
     pending = translations.pending(new.document.data)
     for path, texts in _texts(new.document.data):
-        if path and path[0] == "versions":
-            continue
+        if path and path[0] in ("versions", translations.KEY):
+            continue  # the marker `{en: source}` is not a text
         before = old_texts.get(path)
         if before is None:
             continue
@@ -211,12 +211,14 @@ def _one_language_changes(old: Register, new: Register, languages: tuple, entry:
         if declared and set(changed) <= declared:
             entry.awaiting_translation.append(f"{where} ({', '.join(unchanged)})")
             continue
+        # The source language (the default, first) is never left out.
+        wait = (f"; or leave the {', '.join(unchanged)} text out and mark the register as partly translated "
+                f"(`translation_pending`)") if languages[0] not in unchanged else ""
         problems.append(str(Problem(new.file, new.document.line_of(path), where,
                                     f"the text changed in {', '.join(changed)} but not in {', '.join(unchanged)}: "
                                     f"update the translation too, or, if only {', '.join(changed)} was meant to "
                                     f"change, say so in the new version entry: `changed_languages: "
-                                    f"[{', '.join(changed)}]`; or leave the {', '.join(unchanged)} text out and "
-                                    f"mark the register as partly translated (`translation_pending`)")))
+                                    f"[{', '.join(changed)}]`{wait}")))
     return problems
 
 

@@ -293,3 +293,15 @@ def test_review_still_blocks_a_stale_translation_kept_beside_the_marker(tmp_path
     assert "leave the en text out" in result.stdout
     # the register is still listed as awaiting translation, with nothing missing
     assert "not published in this language until translated" in result.stdout
+
+
+def test_review_of_a_changed_marker_alone(tmp_path):
+    """`{en: source}` becoming `{en: not-published}` is no text changed in English only."""
+    site = make_project(tmp_path / "p", registers=FIXTURES / "minimal")
+    write(site, partly_translated("source"))
+    commit_registers(site, "English partly translated")
+    write(site, partly_translated("not-published"))
+    commit_registers(site, "English not published until translated")
+    result = review(site, "--base", "HEAD~1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "not published in this language until translated" in result.stdout
