@@ -59,6 +59,7 @@ def built(tmp_path_factory):
     club = partly_translated("not-published")
     club["name"] = {"fi": CLUB_FI}
     club["purposes"] = [{"fi": "Kerhon toiminnan järjestäminen"}]
+    club["website_visitors"] = True  # the cookie notice links to it
     write(site, club, "club.yml")
     commit_registers(site, "members partly translated, club not yet in English")
     result = site.build()
@@ -128,6 +129,10 @@ def test_not_published_language_has_no_page_and_the_index_says_where_to_read_it(
     finnish_feed = ET.parse(built.site / "notices" / "feed.xml").getroot()
     assert [e for e in finnish_feed.findall(f"{ATOM}entry") if "/club/" in e.find(f"{ATOM}link").get("href")]
     assert "en/notices/club" not in (built.site / "sitemap.xml").read_text(encoding="utf-8")
+    # the cookie notice in English links to it in Finnish
+    links = [a for a in built.html("en/cookies/index.html").select("article a") if CLUB_FI in a.get_text()]
+    assert links and all(posixpath.normpath(posixpath.join("en/cookies", a["href"])) == "notices/club"
+                         for a in links)
 
 
 def test_every_link_of_the_pages_involved_resolves_under_the_sub_path(built):
