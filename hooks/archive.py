@@ -21,9 +21,11 @@ from . import rules, schema_check
 from .history import History
 from .locales import Locale
 from .notice_diff import compare_notices, describe, structured_changes
+from .notice_markdown import _NAME, title_line
 from .registers import Catalogue, Register, _merge
 from .safe_markdown import escape, escape_markdown_line, to_inline_html
 from .timings import timed
+from . import translations
 from .yaml_source import parse
 
 
@@ -119,7 +121,7 @@ def _archived(register: Register, text: str, catalogue: Catalogue, archive: Arch
         archive.notes.append(f"{register.file}: an earlier version does not validate with today's rules and is "
                              f"listed without its text ({problems[0] if problems else 'not a register'})")
         return None
-    return _merge(register.id, document, catalogue.organisation)
+    return _merge(register.id, document, catalogue.organisation, catalogue.languages.default)
 
 
 _validated_texts: dict = {}  # (file, text, languages) -> (document, problems): `mkdocs serve` rebuilds
@@ -131,7 +133,8 @@ def _validated(shown: str, text: str, languages) -> tuple:
     if key not in _validated_texts:
         document, problems = parse(text, shown)
         if document is not None and isinstance(document.data, dict):
-            problems = problems + schema_check.check(document, "register", languages.known, languages.built)
+            problems = problems + schema_check.check(document, "register", languages.known, translations.required_languages(
+                document.data, languages.built, languages.default))
             problems += rules.check_register(document)
         _validated_texts[key] = (document, problems)
     return _validated_texts[key]
@@ -168,8 +171,9 @@ def _after_title(markdown: str, html: str) -> str:
     return f"{title}\n\n{html}\n{rest}"
 
 
-def _with_title(markdown: str, title: str) -> str:
-    return f"# {escape_markdown_line(title)}\n" + markdown.partition("\n")[2]
+def _with_title(markdown: str, title: str, name) -> str:
+    """`markdown` with the title `title`, in which `_NAME` stands for the register's name."""
+    return f"# {title_line(title, name)}\n" + markdown.partition("\n")[2]
 
 
 def announcement(timeline: Timeline, locale: Locale, link: Link) -> str:
@@ -213,7 +217,8 @@ def history_section(timeline: Timeline, locale: Locale, link: Link, feed_url: st
                                 _a(link(changes_path(timeline.register_id, version.date)), t("history.changes_link"))])
         else:
             links = escape(t("history.no_page"))
-        rows.append(f"<tr><td>{_date(t, version.date)}</td><td>{to_inline_html(version.summary[t.code])}</td>"
+        summary = translations.mark(to_inline_html(version.summary[t.code]), version.summary[t.code])
+        rows.append(f"<tr><td>{_date(t, version.date)}</td><td>{summary}</td>"
                     f"<td>{links}</td></tr>")
     head = "".join(f'<th scope="col">{escape(t(key))}</th>' for key in ("labels.date", "labels.change", "history.links"))
     table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
@@ -244,7 +249,7 @@ def current_page(timeline: Timeline, locale: Locale, rendered: str, link: Link, 
 
 def version_page(timeline: Timeline, version: NoticeVersion, locale: Locale, rendered: str, link: Link) -> str:
     name = version.register.data["name"][locale.code]
-    markdown = _with_title(rendered, locale("history.version_title", name=name, date=locale.date(version.date)))
+    markdown = _with_title(rendered, locale("history.version_title", name=_NAME, date=locale.date(version.date)), name)
     note = version_note(timeline, version, locale, link)
     return _after_title(markdown, note) if note else markdown
 
@@ -255,11 +260,11 @@ def changes_page(timeline: Timeline, version: NoticeVersion, locale: Locale, ren
     t = locale
     register_id = timeline.register_id
     name = version.register.data["name"][t.code]
-    lines = [f"# {escape_markdown_line(t('history.changes_title', name=name, date=t.date(version.date)))}", ""]
+    lines = [f"# {title_line(t('history.changes_title', name=_NAME, date=t.date(version.date)), name)}", ""]
     note = version_note(timeline, version, t, link)
     if note:
         lines += [note, ""]
-    summary = to_inline_html(version.summary[t.code])
+    summary = translations.mark(to_inline_html(version.summary[t.code]), version.summary[t.code])
     this = _a(link(version_path(register_id, version.date)), t.date(version.date))
     previous = timeline.previous(version.date)
     if previous is None or previous.register is None or previous_rendered is None:
@@ -292,6 +297,8 @@ def feed_entries(archive: Archive, catalogue: Catalogue, language: str) -> list:
     """(date, register, version) of every version with a changes page, newest first."""
     entries = []
     for register in catalogue.registers:
+        if not translations.published(register.data, language):
+            continue  # no pages in this language to link to
         timeline = archive.timelines[register.id]
         entries += [(v.date, register, v) for v in timeline.versions if v.register is not None]
     return sorted(entries, key=lambda e: (e[0], e[1].id), reverse=True)

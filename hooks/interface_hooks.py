@@ -9,6 +9,7 @@ the notices, such as the benchmark's floor, has the same interface.
 from __future__ import annotations
 
 import sys
+from urllib.parse import urlsplit
 from pathlib import Path
 
 _ROOT = str(Path(__file__).resolve().parent.parent)
@@ -80,3 +81,8 @@ def _relative_language_links(config, page) -> None:
         link, lang = alternate.get("link", ""), alternate.get("lang")
         if link.startswith("/") and lang in alternates:
             alternate["link"] = alternates[lang].url
+        elif link.startswith("/"):
+            # No such page in that language (a notice not yet published in it,
+            # `translation_pending`): that language's home page, relative too.
+            root = urlsplit(config.site_url or "/").path or "/"
+            alternate["link"] = (link[len(root):] if link.startswith(root) else link.lstrip("/")) or "./"

@@ -14,6 +14,7 @@ from .locales import Locale
 from .phone import tel_target
 from .registers import Catalogue, Register
 from .safe_markdown import escape, escape_markdown_line, to_html, to_inline_html
+from . import translations
 
 # The fixed order of sections: (anchor id, function that renders the body).
 # Headings come from the locale file's `sections` by the same id.
@@ -59,16 +60,17 @@ class _Page:
         self.cookies_url = cookies_url
 
     def text(self, value) -> str:
-        """Author text (a per-language mapping) as block HTML."""
-        return to_html(value[self.lang])
+        """Author text (a per-language mapping) as block HTML; a text not yet
+        translated in the source language's element (`lang`)."""
+        return translations.mark(to_html(value[self.lang]), value[self.lang], block=True)
 
     def inline(self, value) -> str:
-        return to_inline_html(value[self.lang])
+        return translations.mark(to_inline_html(value[self.lang]), value[self.lang])
 
     def label(self, value) -> str:
         """A name: one string, or a per-language mapping; plain text, escaped."""
         text = value[self.lang] if isinstance(value, dict) else value
-        return "<br>".join(escape(line) for line in text.strip().split("\n"))
+        return translations.mark("<br>".join(escape(line) for line in text.strip().split("\n")), text)
 
 
 def _tag(name: str, body: str, cls: str = "") -> str:
@@ -185,7 +187,8 @@ def _data_items(p: _Page, items: list) -> str:
     rendered = []
     for item in items:
         if "items" in item and "name" in item:
-            rendered.append(f"<strong>{escape(item['name'][p.lang])}</strong>" + _data_items(p, item["items"]))
+            name = item["name"][p.lang]
+            rendered.append(f"<strong>{translations.mark(escape(name), name)}</strong>" + _data_items(p, item["items"]))
         else:
             rendered.append(p.inline(item))
     return _list(rendered)
@@ -355,13 +358,18 @@ def render_notice(register: Register, locale: Locale, index_url: str, cookies_ur
     name = register.data["name"][locale.code]
     created, updated = register.data["created"], register.last_updated
     lines = [
-        f"# {escape_markdown_line(t('notice.title', name=name))}",
+        f"# {title_line(t('notice.title', name=_NAME), name)}",
         "",
+    ]
+    note = translation_note(register.data, t)
+    if note:
+        lines += [note, ""]
+    lines += [
         '<p class="notice-dates">'
         f'{escape(t("notice.drawn_up"))} <time datetime="{created}">{escape(t.date(created))}</time> · '
         f'{escape(t("notice.last_updated"))} <time datetime="{updated}">{escape(t.date(updated))}</time></p>',
         "",
-        _tag("p", escape(t("notice.intro", name=name))),
+        _tag("p", escape(t("notice.intro", name=_NAME)).replace(_NAME, translations.mark(escape(name), name))),
         "",
     ]
     if "applicable_law" in register.data:
@@ -373,16 +381,60 @@ def render_notice(register: Register, locale: Locale, index_url: str, cookies_ur
     return "\n".join(lines)
 
 
-def render_index(catalogue: Catalogue, locale: Locale, notice_url: Callable[[str], str]) -> str:
-    """The list of all notices in one language, as Markdown."""
+def render_index(catalogue: Catalogue, locale: Locale, notice_url: Callable[[str], str],
+                 source_url: Callable[[str], str] | None = None) -> str:
+    """The list of all notices in one language, as Markdown. `source_url`: the
+    address of a notice in the source language, for one not published in this one."""
     t, lang = locale, locale.code
     rows = []
     for register in catalogue.registers:
-        name = escape(register.data["name"][lang])
-        purposes_html = _list([to_inline_html(purpose[lang]) for purpose in register.data["purposes"]])
+        name = translations.mark(escape(register.data["name"][lang]), register.data["name"][lang])
+        purposes_html = _list([translations.mark(to_inline_html(purpose[lang]), purpose[lang])
+                               for purpose in register.data["purposes"]])
         updated = register.last_updated
-        rows.append([f'<a href="{escape(notice_url(register.id))}">{name}</a>', purposes_html,
-                     f'<time datetime="{updated}">{escape(t.date(updated))}</time>'])
+        link = f'<a href="{escape(notice_url(register.id))}">{name}</a>'
+        if not translations.published(register.data, lang) and source_url is not None:
+            # Not published in this language: the notice in the source language, and say so.
+            source = catalogue.languages.default
+            link = (f'<a href="{escape(source_url(register.id))}" hreflang="{escape(source)}">{name}</a>'
+                    f'<br><small class="notice-translation-pending">'
+                    f'{escape(t("translation.index_not_published", source=_language_name(t, source)))}</small>')
+        rows.append([link, purposes_html, f'<time datetime="{updated}">{escape(t.date(updated))}</time>'])
     table = _table([escape(t("index.register")), escape(t("index.purposes")), escape(t("index.last_updated"))], rows)
     return "\n".join([f"# {escape_markdown_line(t('index.title'))}", "", _tag("p", escape(t("index.intro"))), "",
                       _tag("div", table, "notice-index"), ""])
+
+
+# ---- partly translated registers (hooks/translations.py) ---------------------------
+
+_NAME = "@@name@@"  # stand-in for the register's name, put into the escaped title
+
+
+def title_line(title: str, name) -> str:
+    """A heading's text with `name` in it (in `_NAME`'s place), escaped; a name
+    not yet translated in the source language's element."""
+    return escape_markdown_line(title).replace(_NAME, translations.mark(escape_markdown_line(name), name))
+
+
+def _language_name(locale: Locale, code: str) -> str:
+    names = locale.get("translation.language_names")
+    return names.get(code, code) if isinstance(names, dict) else code
+
+
+def untranslated_parts(data: dict, locale: Locale) -> list[str]:
+    """The parts of a notice shown in the source language, named as the page names them."""
+    keys = translations.untranslated_keys(data, locale.code)
+    parts = [locale(translations.OWN_PART[key]) for key in keys if key in translations.OWN_PART]
+    sections = {translations.SECTION_OF.get(key, key) for key in keys}
+    parts += [section_heading(section, data, locale) for section in notice_sections(data) if section in sections]
+    return parts
+
+
+def translation_note(data: dict, locale: Locale) -> str:
+    """The note at the top of a page partly shown in the source language ('' if none)."""
+    source = translations.source_language(data, locale.code)
+    if source is None or source == locale.code:
+        return ""
+    intro = escape(locale("translation.note", source=_language_name(locale, source)))
+    items = "".join(_tag("li", escape(part)) for part in untranslated_parts(data, locale))
+    return f'<div class="notice-translation-note" role="note"><p>{intro}</p><ul>{items}</ul></div>'

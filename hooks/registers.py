@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from . import cookies, placeholders, rules, schema_check
+from . import cookies, placeholders, rules, schema_check, translations
 from .languages import Languages
 from .timings import timed
 from .problems import Problem, ProblemsFound, internal_error
@@ -159,9 +159,12 @@ def load_catalogue(registers_dir: Path, languages: Languages, root: Path | None 
             continue
         _, document = found[0]
         try:
-            problems += schema_check.check(document, "register", languages.known, languages.built)
+            # A register marked as partly translated may lack texts in the languages it names.
+            required = translations.required_languages(document.data, languages.built, languages.default)
+            problems += schema_check.check(document, "register", languages.known, required)
+            problems += translations.check_marker(document, languages.known, languages.default)
             problems += rules.check_register(document)
-            register = _merge(stem, document, organisation)
+            register = _merge(stem, document, organisation, languages.default)
             problems += rules.check_merged(register.data, register.sources, document, organisation)
         except Exception as error:
             problems.append(internal_error(document.file, "checking this file", error))
@@ -177,7 +180,9 @@ def load_catalogue(registers_dir: Path, languages: Languages, root: Path | None 
                      {stem: doc for stem, doc in shared.items() if stem != "_organisation"})
 
 
-def _merge(stem: str, document: Document, organisation: Document | None) -> Register:
+def _merge(stem: str, document: Document, organisation: Document | None, source: str | None = None) -> Register:
+    """`source`: the site's default language, whose text stands in for a text a
+    register marked as partly translated lacks (hooks/translations.py)."""
     own = document.data
     defaults = organisation.data if organisation is not None and isinstance(organisation.data, dict) else {}
     data = dict(own)
@@ -191,4 +196,6 @@ def _merge(stem: str, document: Document, organisation: Document | None) -> Regi
             sources[key] = organisation.file
         elif key in MERGED_MAPPINGS and isinstance(base, dict) and isinstance(own[key], dict):
             data[key] = {**base, **own[key]}
+    if source is not None:
+        data = translations.fill(data, source)
     return Register(stem, document.file, data, document, sources)

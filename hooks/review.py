@@ -10,7 +10,10 @@ in words, flagged for a legal reviewer; changes to shared files with every
 notice they affect. Blocking problems make it exit 1: what `check` rejects, a
 changed notice without a new `versions` entry, a published entry rewritten,
 and a text changed in one language but not in the others (unless the new
-version entry says so with `changed_languages`).
+version entry says so with `changed_languages`, or the register marks the
+language as partly translated and leaves its text out). Every register marked
+as partly translated (`translation_pending`) is listed with the texts it still
+lacks.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from .problems import Problem, ProblemsFound
 from .project import languages_from_mkdocs_yml, load_project, site_from_mkdocs_yml
 from .registers import INHERITED, Register, _merge
 from .safe_markdown import escape
+from . import translations
 from .version_guard import check_versions, files_at, registers_at, rendered
 from .yaml_source import parse
 
@@ -49,6 +53,8 @@ class Review:
     registers: list = field(default_factory=list)
     shared: list = field(default_factory=list)  # {file, affects: [register ids]}
     blocking: list = field(default_factory=list)  # str
+    # registers marked as partly translated: {id, name, language, mode, missing: [field paths]}
+    translations: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -112,7 +118,23 @@ def review(config_file: Path, base: str, head: str | None = None) -> Review:
         if entry.languages or entry.renamed_from or base_texts.get(f"{register_id}.yml") != head_texts.get(f"{register_id}.yml"):
             result.registers.append(entry)
     result.shared = _shared_changes(base_texts, head_texts, catalogue, locales)
+    result.translations = _partly_translated(catalogue)
     return result
+
+
+def _partly_translated(catalogue) -> list:
+    """Every register marked as partly translated, with the texts its languages still lack."""
+    from .problems import field_path
+    source = catalogue.languages.default
+    found = []
+    for register in catalogue.registers:
+        for language, mode in translations.pending(register.document.data).items():
+            if language == source or language not in catalogue.languages.known:
+                continue
+            missing = [field_path(path) for path in translations.missing(register.document.data, language, source)]
+            found.append({"id": register.id, "name": register.data["name"][source], "language": language,
+                          "mode": mode, "missing": missing})
+    return found
 
 
 def _renames(removed: list, added: list, old: dict, new: dict) -> dict:
@@ -133,6 +155,11 @@ def _compare(old: Register, new: Register, locales: dict, status: str) -> Regist
     for code, locale in locales.items():
         diffs = compare_notices(rendered(old, locale), rendered(new, locale))
         changes = structured_changes(old.data, new.data, locale)
+        if code != default and any(translations.source_language(r.data, code) for r in (old, new)):
+            # Source texts stand in for this language's: its list would name a
+            # translation replaced by the source text as an item removed and
+            # added. The source language's list names every change of substance.
+            changes = []
         if diffs:
             entry.languages.append(code)
             entry.sections[code] = [asdict(d) for d in diffs]
@@ -166,25 +193,32 @@ def _one_language_changes(old: Register, new: Register, languages: tuple, entry:
         if str(version["date"]) not in old_dates:
             declared |= set(version.get("changed_languages") or [])
     problems = []
+    pending = translations.pending(new.document.data)
     for path, texts in _texts(new.document.data):
-        if path and path[0] == "versions":
-            continue
+        if path and path[0] in ("versions", translations.KEY):
+            continue  # the marker `{en: source}` is not a text
         before = old_texts.get(path)
         if before is None:
             continue
-        changed = [lang for lang in languages if texts.get(lang) != before.get(lang)]
-        if not changed or len(changed) == len(languages):
+        # A language marked as partly translated whose text is left out awaits
+        # translation (the review lists it), rather than being a stale one.
+        compared = [lang for lang in languages if not (lang in pending and lang not in texts)]
+        changed = [lang for lang in compared if texts.get(lang) != before.get(lang)]
+        if not changed or len(changed) == len(compared):
             continue
-        unchanged = [lang for lang in languages if lang not in changed]
+        unchanged = [lang for lang in compared if lang not in changed]
         where = field_path(path)
         if declared and set(changed) <= declared:
             entry.awaiting_translation.append(f"{where} ({', '.join(unchanged)})")
             continue
+        # The source language (the default, first) is never left out.
+        wait = (f"; or leave the {', '.join(unchanged)} text out and mark the register as partly translated "
+                f"(`translation_pending`)") if languages[0] not in unchanged else ""
         problems.append(str(Problem(new.file, new.document.line_of(path), where,
                                     f"the text changed in {', '.join(changed)} but not in {', '.join(unchanged)}: "
                                     f"update the translation too, or, if only {', '.join(changed)} was meant to "
                                     f"change, say so in the new version entry: `changed_languages: "
-                                    f"[{', '.join(changed)}]`")))
+                                    f"[{', '.join(changed)}]`{wait}")))
     return problems
 
 
@@ -202,7 +236,7 @@ def _shared_changes(base_texts: dict, head_texts: dict, catalogue, locales) -> l
                 inherited = [key for key in INHERITED if key not in register.document.data]
                 if not inherited:
                     continue
-                with_old = _merge(register.id, register.document, old_org)
+                with_old = _merge(register.id, register.document, old_org, catalogue.languages.default)
                 if any(rendered(with_old, loc) != rendered(register, loc) for loc in locales.values()):
                     affects.append(register.id)
         else:
@@ -215,7 +249,8 @@ def _shared_changes(base_texts: dict, head_texts: dict, catalogue, locales) -> l
 
 def to_json(result: Review) -> str:
     return json.dumps({"base": result.base, "head": result.head, "ok": result.ok, "blocking": result.blocking,
-                       "registers": [asdict(r) for r in result.registers], "shared": result.shared},
+                       "registers": [asdict(r) for r in result.registers], "shared": result.shared,
+                       "translations": result.translations},
                       ensure_ascii=False, indent=2)
 
 
@@ -242,8 +277,9 @@ def to_markdown(result: Review) -> str:
         lines += ["### For a legal reviewer", ""]
         lines += [f"- :warning: **{_md(r.name)}** ({lang}): {_md(c['text'])}" for r, lang, c in flagged] + [""]
     waiting = [(r, w) for r in result.registers for w in r.awaiting_translation]
-    if waiting:
-        lines += ["### Awaiting translation", ""] + [f"- **{_md(r.name)}**: {_md(w)}" for r, w in waiting] + [""]
+    if waiting or result.translations:
+        lines += ["### Awaiting translation", ""] + [f"- **{_md(r.name)}**: {_md(w)}" for r, w in waiting]
+        lines += [_partly_translated_line(item) for item in result.translations] + [""]
     if result.shared:
         lines += ["### Shared files", ""]
         for item in result.shared:
@@ -260,6 +296,15 @@ def to_markdown(result: Review) -> str:
                 lines += [f"<p><strong>{escape(s['heading'])}</strong></p>", "", f"<p>{s['html']}</p>", ""]
         lines += ["</details>", ""]
     return "\n".join(lines)
+
+
+def _partly_translated_line(item: dict) -> str:
+    """A register marked as partly translated, as a line of the report."""
+    mode = ("not published in this language until translated" if item["mode"] == translations.NOT_PUBLISHED
+            else "published with the source language's text where a translation is missing")
+    missing = ", ".join(f"`{path}`" for path in item["missing"]) or "none (the marker can be removed)"
+    return (f"- **{_md(item['name'])}** (`{item['id']}`), {item['language']}: marked as partly translated, "
+            f"{mode}; texts still to translate: {missing}")
 
 
 def _md(text: str) -> str:

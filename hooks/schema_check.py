@@ -166,8 +166,14 @@ def _explain(error: "jsonschema.ValidationError", document: Document) -> list[Pr
         for name in error.validator_value:
             if isinstance(error.instance, dict) and name not in error.instance:
                 if schema.get("x-kind") == "text":
+                    required = schema.get("required", [])
+                    # A register (not a shared `_` file) may wait for a translation, never for its source text.
+                    marker = ""
+                    if required and name != required[0] and not Path(document.file).name.startswith("_"):
+                        marker = (f" (or, while the translation is under way, mark the register as partly "
+                                  f"translated: `translation_pending: {{{name}: source}}`)")
                     out.append(problem(f"the text in language '{name}' is missing; every text needs "
-                                       f"{', '.join(schema.get('required', []))}"))
+                                       f"{', '.join(required)}{marker}"))
                 else:
                     about = schema.get("properties", {}).get(name, {}).get("description")
                     about = f" ({about})" if about else ""

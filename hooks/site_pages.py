@@ -13,6 +13,7 @@ from . import addresses
 from .problems import ProblemsFound, internal_error
 from .project import Project
 from .timings import timed
+from . import translations
 
 NOTICES_DIR = "notices"
 COOKIES_PAGE = "cookies"  # the cookie notice: cookies/ and en/cookies/
@@ -53,6 +54,8 @@ def plan_pages(project: Project) -> dict[str, GeneratedPage]:
         index = GeneratedPage(f"{NOTICES_DIR}/index{suffix}.md", language)
         pages[index.src_uri] = index
         for register in project.catalogue.registers:
+            if not translations.published(register.data, language):
+                continue  # `translation_pending: {<language>: not-published}`: the index links to the source
             page = GeneratedPage(f"{NOTICES_DIR}/{register.id}{suffix}.md", language, register.id)
             pages[page.src_uri] = page
             pages.update(_version_pages(project, register.id, language, suffix))
@@ -98,14 +101,15 @@ def page_markdown(page: GeneratedPage, project: Project, use_directory_urls: boo
     locale = project.locales[page.language]
     if page.cookies:
         here = page_url(COOKIES_PAGE, use_directory_urls)
-        visitors = [(r.data["name"][page.language],
-                     relative_url(page_url(f"{NOTICES_DIR}/{r.id}", use_directory_urls), here))
+        visitors = [(r.data["name"][page.language], _notice_link(project, r, page.language, here, use_directory_urls))
                     for r in project.catalogue.registers if covers_visitors(r.data)]
         return render_cookie_page(project.inventory, locale, visitors, bool(project.inventory.consent_categories()))
     if page.register_id is None:
         def notice_url(register_id: str) -> str:
             return f"{register_id}/" if use_directory_urls else f"{register_id}.html"
-        return render_index(project.catalogue, locale, notice_url)
+        here = _in_language(project, page.language, page_url(f"{NOTICES_DIR}/index", use_directory_urls))
+        return render_index(project.catalogue, locale, notice_url, lambda register_id: relative_url(
+            page_url(f"{NOTICES_DIR}/{register_id}", use_directory_urls), here))
     register = project.catalogue.by_id[page.register_id]
     if project.archive is not None:
         return _notice_with_versions(page, project, use_directory_urls)
@@ -115,6 +119,20 @@ def page_markdown(page: GeneratedPage, project: Project, use_directory_urls: boo
                                    page_url(f"{NOTICES_DIR}/{register.id}", use_directory_urls))
     return render_notice(register, locale, "../" if use_directory_urls else "index.html", cookies_url,
                          _website_links(register.data, project, locale, cookies_url))
+
+
+def _in_language(project: Project, language: str, url: str) -> str:
+    """A page's URL from the site root: a language other than the default one has its folder."""
+    return url if language == project.languages.default else f"{language}/{url}"
+
+
+def _notice_link(project: Project, register, language: str, here: str, use_directory_urls: bool) -> str:
+    """The link from the page at URL `here` (in `language`) to a register's
+    notice: in the source language where it is not published in this one."""
+    target = page_url(f"{NOTICES_DIR}/{register.id}", use_directory_urls)
+    if translations.published(register.data, language):
+        return relative_url(target, here)
+    return relative_url(target, _in_language(project, language, here))
 
 
 def covers_visitors(data: dict) -> bool:

@@ -40,10 +40,16 @@ def summary_lines(project, root: Path | None = None) -> list[str]:
 
 
 def texts_awaiting_translation(project) -> int | None:
-    """The number of texts still to be translated, or None while registers
-    cannot record a translation status (the review issue adds it: return the
-    count here, and the summary prints it)."""
-    return None
+    """The number of texts still to be translated in the registers marked as
+    partly translated (`translation_pending`), or None if no register is."""
+    from . import translations
+    source, count, marked = project.languages.default, 0, False
+    for register in project.catalogue.registers:
+        for language in translations.pending(register.document.data):
+            if language != source:
+                marked = True
+                count += len(translations.missing(register.document.data, language, source))
+    return count if marked else None
 
 
 def _changed_line(changed: list) -> str:

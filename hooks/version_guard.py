@@ -16,7 +16,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import rules, schema_check
+from . import rules, schema_check, translations
 from .locales import Locale
 from .notice_diff import content_text
 from .notice_markdown import render_notice
@@ -82,14 +82,15 @@ def registers_at(texts: dict, catalogue: Catalogue, registers_dir: str = "regist
         shown = f"{registers_dir}/{name}"
         document, problems = parse(text, shown)
         if document is not None and isinstance(document.data, dict):
-            problems += schema_check.check(document, "register", languages.known, languages.built)
+            problems += schema_check.check(document, "register", languages.known, translations.required_languages(
+                document.data, languages.built, languages.default))
             problems += rules.check_register(document)
         else:
             problems = problems or [Problem(shown, 0, "", "not a register")]
         if problems:
             invalid[stem] = problems[0]
             continue
-        registers[stem] = _merge(stem, document, catalogue.organisation)
+        registers[stem] = _merge(stem, document, catalogue.organisation, languages.default)
     return Revision(texts, registers, invalid)
 
 
