@@ -175,18 +175,24 @@ def test_merged_controller_items_and_where_they_are_reported():
     complete = {"name": "X", "business_id": "1", "address": "a", "phone": "p", "email": "e"}
     full = {"controller": complete, "data_protection_officer": "none", "contacts": []}
     assert rules.check_merged(full, {}, register, organisation) == []
-    data = {**full, "controller": {"name": "X", "address": "a"}}
-    expected_message = ("the controller's business_id, phone, email are missing; a notice must give the controller's "
-                        "name, business ID, postal address, phone and email")
+    data = {**full, "controller": {"name": "X", "phone": "p"}}
+    missing = "the controller's business_id is missing; a notice must give the controller's name and business ID"
+    no_contact = ("the controller has no contact details: give at least one of `address` (postal address), `email` "
+                  "or `contact_form` (the address of a web form); `phone` is optional")
     assert shown(rules.check_merged(data, {"controller": "registers/_organisation.yml"}, register, organisation)) == [
-        f"registers/_organisation.yml:2: controller: {expected_message}"]
+        f"registers/_organisation.yml:2: controller: {missing}",
+        f"registers/_organisation.yml:2: controller: {no_contact}"]
     assert shown(rules.check_merged(data, {"controller": FILE}, register, organisation)) == [
-        f"{FILE}:3: controller: {expected_message}"]
+        f"{FILE}:3: controller: {missing}", f"{FILE}:3: controller: {no_contact}"]
     assert shown(rules.check_merged(data, {"controller": "registers/_organisation.yml"}, register, None)) == [
-        f"{FILE}:3: controller: {expected_message}"]
-    one = {**full, "controller": {k: v for k, v in complete.items() if k != "email"}}
-    assert [p.message.split(";")[0] for p in rules.check_merged(one, {}, register, organisation)] == [
-        "the controller's email is missing"]
+        f"{FILE}:3: controller: {missing}", f"{FILE}:3: controller: {no_contact}"]
+    neither = {**full, "controller": {"email": "e"}}
+    assert [p.message.split(";")[0] for p in rules.check_merged(neither, {}, register, organisation)] == [
+        "the controller's name, business_id are missing"]
+    # any one of the three contact items is enough; phone alone is not
+    for contact in ("address", "email", "contact_form"):
+        one = {**full, "controller": {"name": "X", "business_id": "1", contact: "c"}}
+        assert rules.check_merged(one, {}, register, organisation) == [], contact
 
 
 def test_merged_items_that_may_come_from_the_organisation():
