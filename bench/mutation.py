@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import ast
 import difflib
+import functools
 import os
 import re
 import shutil
@@ -111,14 +112,22 @@ def mutmut(root: Path, *args: str, timeout: float) -> subprocess.CompletedProces
                           text=True, timeout=timeout)
 
 
+@functools.lru_cache(maxsize=None)
+def _functions(path: Path) -> dict:
+    """Function name -> source, read once per module (ast.get_source_segment
+    splits the whole file on every call: per survivor that took minutes)."""
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines(keepends=True)
+    return {node.name: "".join(lines[node.lineno - 1:node.end_lineno]) for node in ast.walk(ast.parse(source))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
 def mutated_line(root: Path, name: str, module: str) -> str:
     """The line as the mutant writes it: what identifies a mutant across
     renumbering. Read from mutmut's mutated copy of the module (its function
     `<name>` beside `<function>__mutmut_orig`), which is much faster than
     `mutmut show` per mutant."""
-    source = (root / "mutants" / "hooks" / f"{module}.py").read_text(encoding="utf-8")
-    functions = {node.name: ast.get_source_segment(source, node) for node in ast.walk(ast.parse(source))
-                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    functions = _functions(root / "mutants" / "hooks" / f"{module}.py")
     short = name.rsplit(".", 1)[-1]
     mutant, original = functions.get(short), functions.get(re.sub(r"__mutmut_\d+$", "__mutmut_orig", short))
     if mutant is None or original is None:
