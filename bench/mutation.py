@@ -132,7 +132,9 @@ def mutated_line(root: Path, name: str, module: str) -> str:
     mutant, original = functions.get(short), functions.get(re.sub(r"__mutmut_\d+$", "__mutmut_orig", short))
     if mutant is None or original is None:
         return "(not found)"
-    body = lambda text: [line.strip() for line in text.splitlines()[1:]]  # noqa: E731 (the def line differs)
+    # the def line without the mutant's name: a mutated default value shows there
+    body = lambda text: [re.sub(r"^(\s*(?:async\s+)?def )\S+?(?=\()", r"\1", line).strip() if i == 0 else line.strip()  # noqa: E731
+                         for i, line in enumerate(text.splitlines())]
     added = [line[1:].strip() for line in difflib.unified_diff(body(original), body(mutant), lineterm="", n=0)
              if line.startswith("+") and not line.startswith("+++")]
     return " / ".join(added) or "(line removed)"

@@ -5,6 +5,7 @@ inserted by the theme as HTML: hostile text in any of them must come out
 escaped."""
 from __future__ import annotations
 
+import hashlib
 import re
 
 import markdown
@@ -361,3 +362,245 @@ def test_cookie_page_service_transfers():
     assert LOCALES["en"]("safeguards.adequacy-decision") in page
     none_page, _ = cookie_page(inventory(item(), services=[matomo()]))
     assert LOCALES["en"]("none.transfers") in none_page
+
+
+# --- the organisation's other websites (`websites`) ---------------------------
+
+def site_item(name, category="necessary", type="cookie", service=None):
+    """A storage item of another website (indented under `websites[].storage`)."""
+    text = (f"      - name: {name}\n        type: {type}\n        provider: Esimerkki ry\n        party: first\n"
+            f"        category: {category}\n        purpose: {{fi: Tarkoitus., en: Purpose.}}\n"
+            "        duration: session\n")
+    return text + (f"        service: {service}\n" if service else "")
+
+
+def site_service(sid, category="analytics"):
+    return (f"      - id: {sid}\n        name: Palvelu {sid}\n        provider: Esimerkki ry\n        category: {category}\n"
+            "        purpose: {fi: Tilastot., en: Statistics.}\n        transfers: none\n"
+            "        opt_out: {fi: Hylkää., en: Reject.}\n")
+
+
+def website(wid="shop", storage=(), services=(), consent=False):
+    text = (f"  - id: {wid}\n    name: {{fi: Kauppa, en: Shop}}\n    address: https://shop.example/\n"
+            "    operator: Esimerkki ry\n")
+    if consent:
+        text += "    consent: {fi: Banneri kysyy., en: The banner asks.}\n"
+    text += ("    storage:\n" + "".join(storage)) if storage else "    storage: none\n"
+    text += ("    services:\n" + "".join(services)) if services else "    services: none\n"
+    return text
+
+
+def with_websites(*websites, file=FILE):
+    text = "updated: 2024-06-01\nstorage:\n" + item() + "analytics: none\nwebsites:\n" + "".join(websites)
+    document, problems = parse(text, file)
+    assert problems == []
+    return document
+
+
+def test_a_website_without_problems():
+    shop = website(storage=[site_item("S"), site_item("_pk_id.*", "analytics", service="stats")],
+                   services=[site_service("stats")], consent=True)
+    assert check_inventory(with_websites(shop, website("booking"))) == []
+
+
+def test_website_ids_are_unique_and_not_a_section_of_the_notice():
+    document = with_websites(website("shop"), website("blocking"), website("shop"), website("this-site"))
+    sections = ("consent, this-site, necessary, preferences, analytics, marketing, web-analytics, blocking, "
+                "privacy-notices")
+    assert [str(p) for p in check_inventory(document)] == [
+        f"{FILE}:18: websites[2].id: 'blocking' names a section of the cookie notice already ({sections}); "
+        "choose another id, e.g. web-shop",
+        f"{FILE}:24: websites[3].id: the website 'shop' is already listed as websites[1]; give each website its own id",
+        f"{FILE}:30: websites[4].id: 'this-site' names a section of the cookie notice already ({sections}); "
+        "choose another id, e.g. web-shop",
+    ]
+    # a website that is not a mapping is skipped, and does not shift the count
+    document, _ = parse("storage: []\nanalytics: none\nwebsites:\n  - just text\n" + website("a") + website("a"), FILE)
+    assert messages(check_inventory(document)) == [
+        "websites[3].id: the website 'a' is already listed as websites[2]; give each website its own id"]
+
+
+def test_website_services_and_items_are_listed_once():
+    shop = website(storage=[site_item("S"), site_item("S", type="local-storage"), site_item("S")],
+                   services=[site_service("stats"), site_service("ads", "marketing"), site_service("stats")],
+                   consent=True)
+    assert messages(check_inventory(with_websites(shop))) == [
+        "websites[1].services[3].id: the service 'stats' is already listed as services[1] of this website; list each "
+        "service once",
+        "websites[1].storage[3].name: 'S' (cookie) is already listed as storage[1] of this website; list each item once",
+    ]
+
+
+def test_website_entries_the_schema_reports_are_skipped_not_compared():
+    broken = website(storage=[site_item("[S]"), site_item("S", service="[x]"), site_item("T", service="nope"),
+                              site_item("[S]")],
+                     services=[site_service("[x]"), site_service("stats"), site_service("[y]"), site_service("stats")],
+                     consent=True)
+    assert messages(check_inventory(with_websites(broken))) == [
+        "websites[1].services[4].id: the service 'stats' is already listed as services[2] of this website; list each "
+        "service once",
+        "websites[1].storage[3].service: this website has no service with `id: nope` under its `services` (stats)"]
+
+
+def test_website_items_belong_to_their_services():
+    shop = website(storage=[site_item("a", "analytics", service="nope"), site_item("b", "preferences", service="ads"),
+                            site_item("c", "marketing", service="ads")],
+                   services=[site_service("stats"), site_service("ads", "marketing")], consent=True)
+    assert [str(p) for p in check_inventory(with_websites(shop))] == [
+        f"{FILE}:25: websites[1].storage[1].service: this website has no service with `id: nope` under its "
+        "`services` (stats, ads)",
+        f"{FILE}:30: websites[1].storage[2].category: an item set by the service 'ads' belongs to its category "
+        "marketing, not preferences",
+    ]
+    alone = website(storage=[site_item("a", "analytics", service="stats")], consent=True)
+    assert messages(check_inventory(with_websites(alone))) == [
+        "websites[1].storage[1].service: this website has no service with `id: stats` under its `services` "
+        "(none are listed)"]
+
+
+CONSENT_NEEDED = ("this website stores or sends data that needs consent (category analytics or marketing): add "
+                  "`consent:` to the website, telling how it asks for consent and how a visitor withdraws it")
+
+
+def test_a_website_that_needs_consent_says_how_it_asks():
+    assert check_inventory(with_websites(website(storage=[site_item("a"), site_item("b", "preferences")]))) == []
+    for storage, services, where in (
+            ([site_item("a"), site_item("m", "marketing")], (), "websites[1].storage[2].category"),
+            ([site_item("a"), site_item("s", "analytics")], (), "websites[1].storage[2].category"),
+            ([site_item("a"), site_item("s", "analytics")], [site_service("n", "necessary"), site_service("st")],
+             "websites[1].services[2].category"),  # its services come first
+            ((), [site_service("st")], "websites[1].services[1].category")):
+        assert messages(check_inventory(with_websites(website(storage=storage, services=services)))) == [
+            f"{where}: {CONSENT_NEEDED}"], where
+        assert check_inventory(with_websites(website(storage=storage, services=services, consent=True))) == []
+    second = with_websites(website("a"), website("b", services=[site_service("st")]))
+    assert [str(p) for p in check_inventory(second)] == [f"{FILE}:27: websites[2].services[1].category: {CONSENT_NEEDED}"]
+
+
+class Register:
+    def __init__(self, text, file="registers/r.yml"):
+        self.document = parse(text, file)[0]
+
+
+def test_a_register_names_this_site_or_listed_websites():
+    inventory_document = with_websites(website("shop"), website("booking"))
+    registers = [Register("website_visitors: [this-site, shop, booking]\n", "registers/a.yml"),
+                 Register("website_visitors:\n  - shop\n  - Shop\n  - blog\n", "registers/b.yml"),
+                 Register("website_visitors: true\n", "registers/c.yml"), Register("name: x\n", "registers/d.yml")]
+    assert [str(p) for p in check_registers(inventory_document, registers)] == [
+        "registers/b.yml:3: website_visitors[2]: there is no website 'Shop' under `websites` in registers/_cookies.yml; "
+        "expected one of: this-site, shop, booking",
+        "registers/b.yml:4: website_visitors[3]: there is no website 'blog' under `websites` in registers/_cookies.yml; "
+        "expected one of: this-site, shop, booking",
+    ]
+    plain = inventory(item()).document  # no `websites`: only this site
+    assert messages(check_registers(plain, [Register("website_visitors: [this-site, shop]\n")])) == [
+        "website_visitors[2]: there is no website 'shop' under `websites` in registers/_cookies.yml; expected one of: "
+        "this-site"]
+    odd = parse("- a list, not a mapping\n", FILE)[0]
+    assert messages(check_registers(odd, [Register("website_visitors: [shop]\n")])) == [
+        "website_visitors[1]: there is no website 'shop' under `websites` in registers/_cookies.yml; expected one of: "
+        "this-site"]
+
+
+def test_without_inventory_every_register_for_visitors_is_reported_by_file():
+    registers = [Register("website_visitors: false\n", "registers/no.yml"),
+                 Register("website_visitors: true\n", "registers/yes.yml"),
+                 Register("website_visitors: [this-site]\n", "registers/list.yml")]
+    assert [p.file for p in check_registers(None, registers)] == ["registers/yes.yml", "registers/list.yml"]
+
+
+# --- the consent version: a consent given to another version is asked again ----
+
+def test_consent_version_is_a_fingerprint_of_what_the_banner_asks():
+    inv = inventory(item(), item("_pk_id.*", "cookie", category="analytics", service="matomo"), services=[matomo()])
+    # the canonical form, written out: keys sorted, no spaces; it is stored in visitors' browsers, so it must not drift
+    canonical = '{"categories":["analytics"],"items":[["analytics","cookie","_pk_id.*"]],"services":["matomo"]}'
+    expected = hashlib.sha256(canonical.encode()).hexdigest()[:12]
+    assert inv.consent_version() == expected and re.fullmatch(r"[0-9a-f]{12}", expected)
+    settings = consent_settings(inv, LOCALES["en"], site(**MATOMO_SITE), "/en/cookies/")
+    assert settings["version"] == expected
+    # wording and necessary items do not change it
+    reworded = inventory(item(provider="Toinen ry"), item("_pk_id.*", "cookie", category="analytics", service="matomo",
+                                                          duration="13 months"),
+                         item("other", "cookie", category="necessary"), services=[matomo("Matomo Analytics")])
+    assert reworded.consent_version() == expected
+    # a new item, service or category that needs consent does
+    more_items = inventory(item(), item("_pk_id.*", "cookie", category="analytics", service="matomo"),
+                           item("_pk_ses.*", "cookie", category="analytics", service="matomo"), services=[matomo()])
+    more_services = inventory(item(), item("_pk_id.*", "cookie", category="analytics", service="matomo"),
+                              services=[matomo(), SERVICE.format(id="plausible", name="P")])
+    marketing = inventory(item(), item("_pk_id.*", "cookie", category="analytics", service="matomo"),
+                          item("ads", "cookie", category="marketing"), services=[matomo()])
+    versions = {inv.consent_version(), more_items.consent_version(), more_services.consent_version(),
+                marketing.consent_version()}
+    assert len(versions) == 4
+
+
+def test_banner_buttons_and_actions():
+    inv = inventory(item("_pk_id.*", "cookie", category="analytics", service="matomo"), services=[matomo()])
+    for lang in ("fi", "en"):
+        settings = consent_settings(inv, LOCALES[lang], site(analytics=MATOMO_SITE["analytics"], consent=True), "/c/")
+        assert settings["actions"] == ["accept", "reject", "manage"]  # the default when the setting is not a mapping
+        assert settings["buttons"] == {key: LOCALES[lang](f"cookies.banner.{key}")
+                                       for key in ("accept_all", "reject_all", "settings", "save")}
+
+
+# --- smaller gaps ---------------------------------------------------------------
+
+def test_site_settings_defaults_and_broken_values():
+    bare = SiteSettings.from_config({})
+    assert bare.file == "mkdocs.yml" and bare.extra == {} and bare.repo_url is None
+    assert bare.theme == {"palette": None, "features": None}
+    assert SiteSettings.from_config({"extra": "text", "theme": ["x"]}).extra == {}
+    assert SiteSettings.from_config({"extra": "text", "theme": ["x"]}).theme == {}
+
+
+def test_site_settings_from_a_file_that_is_not_utf8(tmp_path):
+    path = tmp_path / "mkdocs.yml"
+    path.write_bytes(b"site_name: \xff\xfe\n")
+    assert SiteSettings.from_config({}, "mkdocs.yml", path).lines is None
+
+
+def test_the_consent_banner_storage_must_be_disclosed():
+    inv = inventory(item("_pk_id.*", "cookie", category="analytics", service="matomo"), services=[matomo()])
+    problems = messages(check_site(inv, site(analytics=MATOMO_SITE["analytics"], consent={"actions": ["reject"]})))
+    assert problems == [
+        "extra.consent: with this setting the consent banner stores the visitor's choice in local-storage `__consent`, "
+        "but registers/_cookies.yml does not disclose it; add it under `storage:` there"]
+
+
+def test_messages_name_the_inventory_file_as_it_is_named():
+    document, _ = parse("updated: 2024-06-01\nstorage:\n" + item("x", "cookie") + "analytics:\n" + matomo(),
+                        "registers/_cookies.yaml")
+    problems = messages(check_site(Inventory(document), site(analytics={"provider": "google", "property": "G"},
+                                                             consent={"actions": ["reject"]})))
+    assert problems[0] == (
+        "extra.analytics.provider: the analytics provider 'google' is enabled here, but registers/_cookies.yaml "
+        "discloses no analytics service with `id: google` (it lists matomo); disclose it under `analytics:` in "
+        "registers/_cookies.yaml, or remove `extra.analytics` here")
+
+
+def test_two_analytics_services_are_listed_in_messages():
+    inv = inventory(item(), services=[matomo(), SERVICE.format(id="x", name="X")])
+    problems = messages(check_site(inv, site(analytics={"provider": "google", "property": "G"},
+                                             consent={"actions": ["reject"]})))
+    assert "(it lists matomo, x)" in problems[0]
+
+
+def test_inventory_rules_go_on_after_an_entry_the_schema_reports():
+    text = ("updated: 2024-06-01\nstorage:\n" + item("a", "cookie", category="analytics", service="[1]")
+            + item("b", "cookie", category="analytics", service="nope")
+            + "analytics:\n" + SERVICE.format(id="[1]", name="N") + matomo() + SERVICE.format(id="x", name="X")
+            + matomo())
+    document, _ = parse(text, FILE)
+    assert messages(check_inventory(document)) == [
+        "analytics[4].id: the service 'matomo' is already listed as analytics[2]; list each service once",
+        "storage[2].service: there is no analytics service with `id: nope` under `analytics` (matomo, x)"]
+
+
+def test_theme_keys_are_read_only_from_browser_storage():
+    # `/.__x` is the theme's key for `__x` in local or session storage; a cookie of that name is another cookie
+    disclosed = [("cookie", "__x"), ("session-storage", "__x")]
+    assert undisclosed([("cookie", "/.__x"), ("session-storage", "/.__x"), ("cookie", "__x")], disclosed) == [
+        ("cookie", "/.__x")]
