@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from html import escape as html_escape
 
 import markdown
 import pytest
@@ -604,3 +605,217 @@ def test_theme_keys_are_read_only_from_browser_storage():
     disclosed = [("cookie", "__x"), ("session-storage", "__x")]
     assert undisclosed([("cookie", "/.__x"), ("session-storage", "/.__x"), ("cookie", "__x")], disclosed) == [
         ("cookie", "/.__x")]
+
+
+# --- the whole cookie notice, written out by hand ------------------------------
+# The page below is what a reader must get for a small inventory: every heading,
+# anchor, table, list and label. Standard wording comes from the locale files
+# (escaped with the standard library's html.escape, Markdown texts converted by
+# Python-Markdown itself); everything else is written here.
+
+EN = LOCALES["en"]
+
+
+def esc(key):
+    return html_escape(EN(key))
+
+
+def md(key):
+    return markdown.markdown(EN(key))
+
+
+def dl(pairs, attribute):
+    return f'<dl class="notice-fields" {attribute}>' + "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in pairs) + "</dl>"
+
+
+SHOP = """websites:
+  - id: shop
+    name: {fi: Kauppa, en: Shop}
+    address: https://shop.example/
+    operator: {fi: Esimerkki FI, en: Esimerkki EN}
+    description: {fi: Kauppa., en: Our *web shop*.}
+    consent: {fi: Kysyy., en: The shop asks.}
+    storage:
+      - name: "*"
+        type: cookie
+        provider: Kauppa Oy
+        party: third
+        category: necessary
+        purpose: {fi: Ostoskori., en: The basket.}
+        duration: session
+      - name: s_id
+        type: local-storage
+        provider: {fi: Tilasto Oy FI, en: Stats Ltd}
+        party: first
+        category: analytics
+        service: stats
+        purpose: {fi: Tunniste., en: An identifier.}
+        duration: 30 days
+    services:
+      - id: stats
+        name: {fi: Tilastot, en: Stats}
+        provider: {fi: Tilasto Oy FI, en: Stats Ltd}
+        category: analytics
+        purpose: {fi: Tilastot., en: Statistics.}
+        collects:
+          - {fi: Sivut, en: Pages}
+          - {fi: Laite, en: Device}
+        location: {fi: Suomi., en: Finland.}
+        transfers: none
+        retention: {fi: Vuosi., en: One year.}
+        opt_out: {fi: Hylkää., en: Untick it.}
+  - id: blog
+    name: Blog
+    address: https://blog.example/
+    operator: Esimerkki ry
+    storage: none
+    services: none
+"""
+
+
+def full_inventory(websites=SHOP):
+    text = ("updated: 2024-06-01\nstorage:\n" + item()
+            + item("_pk_id.*", "cookie", provider="'{fi: Esimerkki FI, en: Esimerkki (Matomo)}'", category="analytics",
+                   service="matomo", duration="13 months").replace("'{", "{").replace("}'", "}")
+            + "analytics:\n" + matomo() + websites)
+    document, problems = parse(text, FILE)
+    assert problems == []
+    return Inventory(document)
+
+
+def expected_cookie_page():
+    head = "".join(f'<th scope="col">{h}</th>' for h in ("Name", "Type", "Provider", "Purpose", "Duration"))
+    necessary = ('<tr data-storage-type="local-storage" data-storage-name="__consent"><td><code>__consent</code></td>'
+                 "<td>Local storage</td><td>Esimerkki ry<br>First party</td><td>Purpose.</td>"
+                 f"<td>{esc('cookies.durations.until-cleared')}</td></tr>")
+    analytics = ('<tr data-storage-type="cookie" data-storage-name="_pk_id.*"><td><code>_pk_id.*</code></td>'
+                 "<td>Cookie</td><td>Esimerkki (Matomo)<br>First-party cookie</td><td>Purpose.</td><td>13 months</td></tr>")
+
+    def table(head, rows):
+        return f'<div class="cookie-table"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
+
+    def category(name, body):
+        return [f"### {EN(f'cookies.categories.{name}.title')} {{#{name}}}", "",
+                f'<div class="notice-section"><p>{esc(f"cookies.categories.{name}.text")}</p>{body}</div>', ""]
+
+    none = f'<p class="notice-none">{esc("cookies.categories.none")}</p>'
+    matomo_fields = dl([("cookies.services.provider", "Esimerkki ry"),
+                        ("cookies.services.collects", "<ul><li>Pages</li></ul>"),
+                        ("cookies.services.legal_basis", f"<p>{esc('cookies.services.consent')}</p>"),
+                        ("cookies.services.location", "<p>Finland.</p>"),
+                        ("cookies.services.transfers", f"<p>{esc('none.transfers')}</p>"),
+                        ("cookies.services.retention", "<p>Six months.</p>"),
+                        ("cookies.services.opt_out", "<p>Reject.</p>")], 'data-analytics-service="matomo"')
+    shop_head = "".join(f'<th scope="col">{h}</th>'
+                        for h in ("Name", "Type", "Category", "Provider", "Purpose", "Duration"))
+    shop_rows = (f'<tr data-category="necessary"><td>{esc("cookies.websites.any_name")}</td><td>Cookie</td>'
+                 f'<td>{EN("cookies.categories.necessary.title")}</td><td>Kauppa Oy<br>Third-party cookie</td>'
+                 f'<td>The basket.</td><td>{esc("cookies.durations.session")}</td></tr>'
+                 '<tr data-category="analytics"><td><code>s_id</code></td><td>Local storage</td>'
+                 f'<td>{EN("cookies.categories.analytics.title")}</td><td>Stats Ltd<br>First party</td>'
+                 "<td>An identifier.</td><td>30 days</td></tr>")
+    shop_facts = ('<dl class="notice-fields"><dt>Address</dt><dd><a href="https://shop.example/">https://shop.example/'
+                  "</a></dd><dt>Run by</dt><dd>Esimerkki EN</dd></dl>")
+    stats_fields = dl([("cookies.services.provider", "Stats Ltd"),
+                       ("cookies.services.category", EN("cookies.categories.analytics.title")),
+                       ("cookies.services.purpose", "<p>Statistics.</p>"),
+                       ("cookies.services.collects", "<ul><li>Pages</li><li>Device</li></ul>"),
+                       ("cookies.services.location", "<p>Finland.</p>"),
+                       ("cookies.services.transfers", f"<p>{esc('none.transfers')}</p>"),
+                       ("cookies.services.retention", "<p>One year.</p>"),
+                       ("cookies.websites.opt_out", "<p>Untick it.</p>")], 'data-website-service="stats"')
+    blog_facts = ('<dl class="notice-fields"><dt>Address</dt><dd><a href="https://blog.example/">https://blog.example/'
+                  "</a></dd><dt>Run by</dt><dd>Esimerkki ry</dd></dl>")
+    return "\n".join([
+        f"# {EN('cookies.title')}", "",
+        '<p class="notice-dates">Last updated <time datetime="2024-06-01">1 June 2024</time></p>', "",
+        f'<div class="cookie-intro">{md("cookies.intro")}{md("cookies.websites.intro")}</div>', "",
+        f"## {EN('cookies.consent.heading')} {{#consent}}", "",
+        f'<div class="notice-section">{md("cookies.consent.text")}{md("cookies.consent.record")}'
+        f'<p><a class="md-button" href="#__consent">{esc("cookies.consent.open_settings")}</a></p></div>', "",
+        f"## {EN('cookies.websites.this_site')} {{#this-site}}", "",
+        *category("necessary", table(head, necessary)),
+        *category("preferences", none),
+        *category("analytics", table(head, analytics)),
+        *category("marketing", none),
+        f"### {EN('cookies.services.heading')} {{#web-analytics}}", "",
+        f'<div class="notice-section"><p>{esc("cookies.services.intro")}</p></div>', "",
+        "#### Matomo {#analytics-matomo}", "",
+        f'<div class="notice-section">{matomo_fields}</div>', "",
+        "## Shop {#shop}", "",
+        f'<div class="notice-section" data-website="shop">{shop_facts}<p>Our <em>web shop</em>.</p>'
+        f'<p><strong>{esc("cookies.websites.consent")}</strong></p><p>The shop asks.</p>'
+        f'{table(shop_head, shop_rows)}</div>', "",
+        f"### {EN('cookies.websites.services')} {{#shop-services}}", "",
+        "#### Stats {#shop-stats}", "",
+        f'<div class="notice-section">{stats_fields}</div>', "",
+        "## Blog {#blog}", "",
+        f'<div class="notice-section" data-website="blog">{blog_facts}'
+        f'<p class="notice-none">{esc("cookies.websites.no_storage")}</p></div>', "",
+        f"### {EN('cookies.websites.services')} {{#blog-services}}", "",
+        f'<div class="notice-section"><p class="notice-none">{esc("cookies.websites.no_services")}</p></div>', "",
+        f"## {EN('cookies.blocking.heading')} {{#blocking}}", "",
+        f'<div class="notice-section">{md("cookies.blocking.text")}{md("cookies.blocking.banner")}'
+        f'{md("cookies.blocking.websites")}</div>', "",
+        f"## {EN('cookies.notices.heading')} {{#privacy-notices}}", "",
+        f'<div class="notice-section"><p>{esc("cookies.notices.text")}</p>'
+        '<ul><li><a href="/en/members/">Members</a></li></ul></div>', "",
+    ])
+
+
+def test_the_whole_cookie_notice_with_other_websites():
+    page = render_cookie_page(full_inventory(), EN, [("Members", "/en/members/")], True)
+    expected = expected_cookie_page()
+    assert page.splitlines() == expected.splitlines()
+    assert page == expected
+
+
+def section_body(page, anchor):
+    """The HTML body of the section whose heading has `{#anchor}`."""
+    lines = page.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.endswith(f"{{#{anchor}}}"))
+    return lines[start + 2]
+
+
+def test_cookie_notice_without_banner_and_with_a_website_that_stores_nothing():
+    blog_only = SHOP[SHOP.index("  - id: blog"):]
+    page = render_cookie_page(full_inventory("websites:\n" + blog_only), EN, [], False)
+    assert section_body(page, "consent") == f'<div class="notice-section">{md("cookies.consent.no_banner")}</div>'
+    assert section_body(page, "blocking") == f'<div class="notice-section">{md("cookies.blocking.text")}</div>'
+    assert "#__consent" not in page and "privacy-notices" not in page
+    assert page.splitlines()[4] == f'<div class="cookie-intro">{md("cookies.intro")}{md("cookies.websites.intro")}</div>'
+    assert re.findall(r"\{#([a-z-]+)\}", page) == [
+        "consent", "this-site", "necessary", "preferences", "analytics", "marketing", "web-analytics",
+        "analytics-matomo", "blog", "blog-services", "blocking"]
+    alone = render_cookie_page(full_inventory(""), EN, [], True)
+    assert alone.splitlines()[4] == f'<div class="cookie-intro">{md("cookies.intro")}</div>'
+    assert section_body(alone, "blocking") == (f'<div class="notice-section">{md("cookies.blocking.text")}'
+                                               f'{md("cookies.blocking.banner")}</div>')
+    # a website whose items are all optional does not need the sentence on necessary cookies
+    optional = SHOP.replace("category: necessary", "category: preferences")
+    assert md("cookies.blocking.websites") not in render_cookie_page(full_inventory(optional), EN, [], True)
+
+
+def test_cookie_notice_in_finnish_names_parties_by_type():
+    fi = LOCALES["fi"]
+    page = render_cookie_page(full_inventory(), fi, [], True)
+    assert (f"<td>Esimerkki ry<br>{html_escape(fi('cookies.storage_parties.first'))}</td>" in page
+            and f"<td>Esimerkki FI<br>{html_escape(fi('cookies.parties.first'))}</td>" in page)
+    assert f"<td>Kauppa Oy<br>{html_escape(fi('cookies.parties.third'))}</td>" in page
+    assert f"<td>Tilasto Oy FI<br>{html_escape(fi('cookies.storage_parties.first'))}</td>" in page
+    assert "## Kauppa {#shop}" in page and "#### Tilastot {#shop-stats}" in page
+    assert "<dd>Esimerkki FI</dd>" in page and "<dd>Tilasto Oy FI</dd>" in page
+
+
+def test_cookie_service_transfers_table():
+    service = SERVICE.format(id="g", name="G").replace(
+        "transfers: none", "transfers:\n      - destination: USA\n        recipient: {fi: R FI, en: R EN}\n"
+        "        safeguard: standard-contractual-clauses\n        details: {fi: '*d*', en: '*d*'}\n"
+        "      - destination: {fi: X, en: Y}\n        recipient: R2\n        safeguard: adequacy-decision\n")
+    page, _ = cookie_page(inventory(item(), services=[service]))
+    heads = "".join(f'<th scope="col">{esc(k)}</th>' for k in ("labels.destination", "labels.recipient",
+                                                                  "labels.safeguard"))
+    table = (f"<table><thead><tr>{heads}</tr></thead><tbody>"
+             f"<tr><td>USA</td><td>R EN</td><td>{esc('safeguards.standard-contractual-clauses')}<p><em>d</em></p></td></tr>"
+             f"<tr><td>Y</td><td>R2</td><td>{esc('safeguards.adequacy-decision')}</td></tr></tbody></table>")
+    assert f"<dt>{esc('cookies.services.transfers')}</dt><dd>{table}</dd>" in page
