@@ -211,3 +211,32 @@ def test_rules_skip_data_that_is_not_a_mapping():
     for text in ("- a\n- b\n", "just text\n"):
         assert rules.check_register(doc(text)) == []
         assert rules.check_organisation(doc(text)) == []
+
+
+EMPTY_TEXT = ("the text is empty (it has only spaces, line breaks or invisible characters); write the text, or "
+              "remove the item")
+
+
+def test_a_text_of_only_spaces_or_invisible_characters_is_empty():
+    for text in (" ", "\n\t", "\u200b", "\u3164", "\u115f\u1160", "\uffa0", "\u2800", " \u200b\u00a0", "\u0007"):
+        assert rules.blank(text), repr(text)
+    for text in ("a", " .", "\u200bx", "-"):
+        assert not rules.blank(text), repr(text)
+    document = doc('a: "  \\u200b "\nb: ""\nc: " x "\nd:\n  - "\\u2800"\n')
+    assert shown(rules.check_texts(document)) == [f"{FILE}:1: a: {EMPTY_TEXT}", f"{FILE}:5: d[1]: {EMPTY_TEXT}"]
+
+
+def test_business_id_digits_are_ascii_and_surrounding_space_is_left_to_the_schema():
+    arabic = "\u0661\u0662\u0663\u0664\u0665\u0666\u0662-\u0660"  # 1234562-0 in Arabic-Indic digits
+    assert not rules.business_id_valid(arabic)
+    assert rules.check_register(doc(f"controller:\n  business_id: \"{arabic}\"\n")) == []  # the schema's pattern
+    # a `|` block ends in a line break: the check digit is still judged, on what remains
+    assert shown(rules.check_register(doc("controller:\n  business_id: |\n    1234562-1\n"))) == [
+        f"{FILE}:2: controller.business_id: '1234562-1' is not a valid business ID (Y-tunnus): its check digit does "
+        "not match; copy it from the Finnish Trade Register (ytj.fi)"]
+    assert rules.check_register(doc("controller:\n  business_id: \" 1234562-0 \"\n")) == []
+
+
+def test_a_basis_that_is_not_a_text_is_left_to_the_schema():
+    document = doc("legal_bases:\n  - basis: [a]\n    law: x\n  - basis: [a]\n  - basis: {f: 1}\n")
+    assert rules.check_register(document) == []
