@@ -819,3 +819,17 @@ def test_cookie_service_transfers_table():
              f"<tr><td>USA</td><td>R EN</td><td>{esc('safeguards.standard-contractual-clauses')}<p><em>d</em></p></td></tr>"
              f"<tr><td>Y</td><td>R2</td><td>{esc('safeguards.adequacy-decision')}</td></tr></tbody></table>")
     assert f"<dt>{esc('cookies.services.transfers')}</dt><dd>{table}</dd>" in page
+
+
+def test_cookie_notice_lists_without_separators_and_service_texts_per_language():
+    service = (SERVICE.format(id="matomo", name="{fi: Matomo FI, en: Matomo EN}")
+               .replace("provider: Esimerkki ry", "provider: {fi: Tarjoaja FI, en: Provider EN}")
+               .replace("      - {fi: Sivut, en: Pages}\n", "      - {fi: Sivut, en: Pages}\n      - {fi: Laite, en: Device}\n"))
+    inv = inventory(item("a", "cookie"), item("b", "cookie"), services=[service])
+    page = render_cookie_page(inv, EN, [("A", "/a/"), ("B", "/b/")], True)
+    assert ('<tbody><tr data-storage-type="cookie" data-storage-name="a"><td><code>a</code></td>'
+            in page and '</td></tr><tr data-storage-type="cookie" data-storage-name="b">' in page)
+    assert "#### Matomo EN {#analytics-matomo}" in page
+    assert f"<dt>{esc('cookies.services.provider')}</dt><dd>Provider EN</dd>" in page
+    assert f"<dt>{esc('cookies.services.collects')}</dt><dd><ul><li>Pages</li><li>Device</li></ul></dd>" in page
+    assert '<ul><li><a href="/a/">A</a></li><li><a href="/b/">B</a></li></ul>' in page
