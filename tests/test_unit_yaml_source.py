@@ -232,12 +232,13 @@ def test_a_bound_is_reported_at_the_line_of_the_top_level_item(bound_1000):
 def test_nesting_is_reported_the_same_way_whether_or_not_the_text_is_scanned_first():
     # 10,000 structural characters make the reader scan the events first; the bound is the same 50 levels
     filler = "x: '" + "[" * 10_000 + "'\n"
-    assert read(filler + "b: " + "[" * 49 + "]" * 49 + "\n")[1] == []
-    document, problems = parse(filler + "b: " + "[" * 50 + "]" * 50 + "\n", "f.yml")
+    assert read(filler + "b: " + "[" * 50 + "]" * 50 + "\n")[1] == []
+    document, problems = parse(filler + "b: " + "[" * 51 + "]" * 51 + "\n", "f.yml")
     from hooks.problems import Problem
     assert document is None and problems == [Problem("f.yml", 2, "", TOO_DEEP)]
-    # a list that closes does not make the scan forget how deep its neighbours are
-    deep = "b: " + "[" * 40 + "[], " + "[" * 20 + "]" * 20 + "]" * 40 + "\n"
+    # lists that close do not make the scan forget how deep their neighbours are:
+    # 41 levels under `b`, 30 empty lists there, then 10 levels more: 51 in all
+    deep = "b: " + "[" * 41 + "[], " * 30 + "[" * 10 + "]" * 10 + "]" * 41 + "\n"
     assert read(filler + deep)[1] == ["f.yml:2: " + TOO_DEEP]
     # without the scan, the report names the top-level key
     assert read(deep)[1] == ["f.yml:1: b: " + TOO_DEEP]
