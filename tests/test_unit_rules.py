@@ -240,3 +240,6 @@ def test_business_id_digits_are_ascii_and_surrounding_space_is_left_to_the_schem
 def test_a_basis_that_is_not_a_text_is_left_to_the_schema():
     document = doc("legal_bases:\n  - basis: [a]\n    law: x\n  - basis: [a]\n  - basis: {f: 1}\n")
     assert rules.check_register(document) == []
+    # and the entries after it are still checked
+    document = doc("legal_bases:\n  - basis: [a]\n  - basis: f\n")
+    assert [p.field for p in rules.check_register(document)] == ["legal_bases[2].legitimate_interest"]
