@@ -66,12 +66,15 @@ def test_keys_must_be_scalars_without_tags():
 
 
 def test_tags_on_values_are_named_and_never_constructed():
-    document, problems = read("a: !foo x\nb: !!binary aGk=\nc: !!python/object/apply:os.system [x]\n")
-    assert document.data == {"a": "x", "b": "aGk=", "c": ["x"]}
+    document, problems = read("a: !foo x\nb: !!binary aGk=\nc: !!python/object/apply:os.system [x]\n"
+                              "d: !!set {x: null}\ne: !!python/object/apply [y]\n")
+    assert document.data == {"a": "x", "b": "aGk=", "c": ["x"], "d": {"x": None}, "e": ["y"]}
     allowed = "is not allowed: a register holds only plain texts, numbers, lists and mappings; remove the tag"
     assert problems == [f"f.yml:1: a: the YAML tag '!foo' {allowed}",
                         f"f.yml:2: b: the YAML tag '!!binary' {allowed}",
-                        f"f.yml:3: c: the YAML tag '!!python/object/apply:os.system' {allowed}"]
+                        f"f.yml:3: c: the YAML tag '!!python/object/apply:os.system' {allowed}",
+                        f"f.yml:4: d: the YAML tag '!!set' {allowed}",
+                        f"f.yml:5: e: the YAML tag '!!python/object/apply' {allowed}"]
 
 
 def test_values_are_read_as_yaml_would_except_dates():
