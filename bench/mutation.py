@@ -1,7 +1,7 @@
 """Mutation testing of the safety-critical modules with mutmut, one module at a
 time, in a scratch copy of the repository (the worktree is never touched).
 
-    python bench/mutation.py                      # every module below, ~5 min on 2 cores
+    python bench/mutation.py                      # every module below, ~18 min on 2 busy cores
     python bench/mutation.py safe_markdown rules  # some of them
     python bench/mutation.py --list               # the modules and their tests
 
