@@ -110,7 +110,7 @@ class Generator:
             return True
         if kind in ("integer", "number"):
             return schema.get("minimum", 1)
-        if kind == "array":
+        if kind == "array" or "items" in schema:  # a branch of `if` may leave `type` to the condition
             return self.items(schema["items"], doc, where)
         if kind == "object" or "properties" in schema or "additionalProperties" in schema:
             result = {key: self.make(sub, doc, f"{where}.{key}") for key, sub in (schema.get("properties") or {}).items()}
