@@ -1,7 +1,7 @@
 """Mutation testing of the safety-critical modules with mutmut, one module at a
 time, in a scratch copy of the repository (the worktree is never touched).
 
-    python bench/mutation.py                      # every module below, ~5 min on 2 cores
+    python bench/mutation.py                      # every module below, ~18 min on 2 busy cores
     python bench/mutation.py safe_markdown rules  # some of them
     python bench/mutation.py --list               # the modules and their tests
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import ast
 import difflib
+import functools
 import os
 import re
 import shutil
@@ -46,7 +47,7 @@ MODULES = {
 # (module, what is broken, text in the module, replacement). Each must fail a test.
 HAND_MUTATIONS = [
     ("safe_markdown", "escape_markdown_line no longer escapes {}",
-     r'_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")', r'_MD_SPECIAL = re.compile(r"([\\`*_\[\]()#+\-.!|~])")'),
+     r'_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")', r'_MD_SPECIAL = re.compile(r"([\\`*_\[\]()#+\-.!|])")'),
     ("safe_markdown", "the `&` handling removed (entities pass as entities)",
      'md.inlinePatterns.register(_Ampersand("&", md), "ampersand", 5)', "pass"),
     ("safe_markdown", "a bare `&` counts as plain text",
@@ -67,8 +68,8 @@ HAND_MUTATIONS = [
     ("locales", "parity checked against the wrong reference", 'REFERENCE = "en"', 'REFERENCE = "fi"'),
     ("cookies", "the consent banner's title left unescaped", '"title": escape(title),', '"title": title,'),
     ("cookies", "a category label left unescaped",
-     '"cookies": {category: escape(category_label(inventory, category, locale)) for category in needed},',
-     '"cookies": {category: category_label(inventory, category, locale) for category in needed},'),
+     '{"name": escape(category_label(inventory, category, locale)), "checked": False}',
+     '{"name": category_label(inventory, category, locale), "checked": False}'),
     ("cookie_markdown", "headings of the cookie notice left unescaped",
      'return [f"{level} {escape_markdown_line(heading)} {{#{anchor}}}"', 'return [f"{level} {heading} {{#{anchor}}}"'),
     ("cookie_markdown", "a storage item's provider left unescaped",
@@ -111,19 +112,29 @@ def mutmut(root: Path, *args: str, timeout: float) -> subprocess.CompletedProces
                           text=True, timeout=timeout)
 
 
+@functools.lru_cache(maxsize=None)
+def _functions(path: Path) -> dict:
+    """Function name -> source, read once per module (ast.get_source_segment
+    splits the whole file on every call: per survivor that took minutes)."""
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines(keepends=True)
+    return {node.name: "".join(lines[node.lineno - 1:node.end_lineno]) for node in ast.walk(ast.parse(source))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
 def mutated_line(root: Path, name: str, module: str) -> str:
     """The line as the mutant writes it: what identifies a mutant across
     renumbering. Read from mutmut's mutated copy of the module (its function
     `<name>` beside `<function>__mutmut_orig`), which is much faster than
     `mutmut show` per mutant."""
-    source = (root / "mutants" / "hooks" / f"{module}.py").read_text(encoding="utf-8")
-    functions = {node.name: ast.get_source_segment(source, node) for node in ast.walk(ast.parse(source))
-                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    functions = _functions(root / "mutants" / "hooks" / f"{module}.py")
     short = name.rsplit(".", 1)[-1]
     mutant, original = functions.get(short), functions.get(re.sub(r"__mutmut_\d+$", "__mutmut_orig", short))
     if mutant is None or original is None:
         return "(not found)"
-    body = lambda text: [line.strip() for line in text.splitlines()[1:]]  # noqa: E731 (the def line differs)
+    # the def line without the mutant's name: a mutated default value shows there
+    body = lambda text: [re.sub(r"^(\s*(?:async\s+)?def )\S+?(?=\()", r"\1", line).strip() if i == 0 else line.strip()  # noqa: E731
+                         for i, line in enumerate(text.splitlines())]
     added = [line[1:].strip() for line in difflib.unified_diff(body(original), body(mutant), lineterm="", n=0)
              if line.startswith("+") and not line.startswith("+++")]
     return " / ".join(added) or "(line removed)"

@@ -125,7 +125,8 @@ def _scan(text: str, file: str) -> Problem | None:
             event = loader.get_event()
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
-                if depth > MAX_DEPTH:
+                # `depth` counts the root too; the builder's depth starts at 0 there
+                if depth > MAX_DEPTH + 1:
                     return Problem(file, event.start_mark.line + 1, "", _too_deep())
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1

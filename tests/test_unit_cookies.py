@@ -5,7 +5,9 @@ inserted by the theme as HTML: hostile text in any of them must come out
 escaped."""
 from __future__ import annotations
 
+import hashlib
 import re
+from html import escape as html_escape
 
 import markdown
 import pytest
@@ -361,3 +363,473 @@ def test_cookie_page_service_transfers():
     assert LOCALES["en"]("safeguards.adequacy-decision") in page
     none_page, _ = cookie_page(inventory(item(), services=[matomo()]))
     assert LOCALES["en"]("none.transfers") in none_page
+
+
+# --- the organisation's other websites (`websites`) ---------------------------
+
+def site_item(name, category="necessary", type="cookie", service=None):
+    """A storage item of another website (indented under `websites[].storage`)."""
+    text = (f"      - name: {name}\n        type: {type}\n        provider: Esimerkki ry\n        party: first\n"
+            f"        category: {category}\n        purpose: {{fi: Tarkoitus., en: Purpose.}}\n"
+            "        duration: session\n")
+    return text + (f"        service: {service}\n" if service else "")
+
+
+def site_service(sid, category="analytics"):
+    return (f"      - id: {sid}\n        name: Palvelu {sid}\n        provider: Esimerkki ry\n        category: {category}\n"
+            "        purpose: {fi: Tilastot., en: Statistics.}\n        transfers: none\n"
+            "        opt_out: {fi: Hylkää., en: Reject.}\n")
+
+
+def website(wid="shop", storage=(), services=(), consent=False):
+    text = (f"  - id: {wid}\n    name: {{fi: Kauppa, en: Shop}}\n    address: https://shop.example/\n"
+            "    operator: Esimerkki ry\n")
+    if consent:
+        text += "    consent: {fi: Banneri kysyy., en: The banner asks.}\n"
+    text += ("    storage:\n" + "".join(storage)) if storage else "    storage: none\n"
+    text += ("    services:\n" + "".join(services)) if services else "    services: none\n"
+    return text
+
+
+def with_websites(*websites, file=FILE):
+    text = "updated: 2024-06-01\nstorage:\n" + item() + "analytics: none\nwebsites:\n" + "".join(websites)
+    document, problems = parse(text, file)
+    assert problems == []
+    return document
+
+
+def test_a_website_without_problems():
+    shop = website(storage=[site_item("S"), site_item("_pk_id.*", "analytics", service="stats")],
+                   services=[site_service("stats")], consent=True)
+    assert check_inventory(with_websites(shop, website("booking"))) == []
+
+
+def test_website_ids_are_unique_and_not_a_section_of_the_notice():
+    document = with_websites(website("shop"), website("blocking"), website("shop"), website("this-site"))
+    sections = ("consent, this-site, necessary, preferences, analytics, marketing, web-analytics, blocking, "
+                "privacy-notices")
+    assert [str(p) for p in check_inventory(document)] == [
+        f"{FILE}:18: websites[2].id: 'blocking' names a section of the cookie notice already ({sections}); "
+        "choose another id, e.g. web-shop",
+        f"{FILE}:24: websites[3].id: the website 'shop' is already listed as websites[1]; give each website its own id",
+        f"{FILE}:30: websites[4].id: 'this-site' names a section of the cookie notice already ({sections}); "
+        "choose another id, e.g. web-shop",
+    ]
+    # a website that is not a mapping is skipped, and does not shift the count
+    document, _ = parse("storage: []\nanalytics: none\nwebsites:\n  - just text\n" + website("a") + website("a"), FILE)
+    assert messages(check_inventory(document)) == [
+        "websites[3].id: the website 'a' is already listed as websites[2]; give each website its own id"]
+
+
+def test_website_services_and_items_are_listed_once():
+    shop = website(storage=[site_item("S"), site_item("S", type="local-storage"), site_item("S")],
+                   services=[site_service("stats"), site_service("ads", "marketing"), site_service("stats")],
+                   consent=True)
+    assert messages(check_inventory(with_websites(shop))) == [
+        "websites[1].services[3].id: the service 'stats' is already listed as services[1] of this website; list each "
+        "service once",
+        "websites[1].storage[3].name: 'S' (cookie) is already listed as storage[1] of this website; list each item once",
+    ]
+
+
+def test_website_entries_the_schema_reports_are_skipped_not_compared():
+    broken = website(storage=[site_item("[S]"), site_item("S", service="[x]"), site_item("T", service="nope"),
+                              site_item("[S]")],
+                     services=[site_service("[x]"), site_service("stats"), site_service("[y]"), site_service("stats")],
+                     consent=True)
+    assert messages(check_inventory(with_websites(broken))) == [
+        "websites[1].services[4].id: the service 'stats' is already listed as services[2] of this website; list each "
+        "service once",
+        "websites[1].storage[3].service: this website has no service with `id: nope` under its `services` (stats)"]
+
+
+def test_website_items_belong_to_their_services():
+    shop = website(storage=[site_item("a", "analytics", service="nope"), site_item("b", "preferences", service="ads"),
+                            site_item("c", "marketing", service="ads")],
+                   services=[site_service("stats"), site_service("ads", "marketing")], consent=True)
+    assert [str(p) for p in check_inventory(with_websites(shop))] == [
+        f"{FILE}:25: websites[1].storage[1].service: this website has no service with `id: nope` under its "
+        "`services` (stats, ads)",
+        f"{FILE}:30: websites[1].storage[2].category: an item set by the service 'ads' belongs to its category "
+        "marketing, not preferences",
+    ]
+    alone = website(storage=[site_item("a", "analytics", service="stats")], consent=True)
+    assert messages(check_inventory(with_websites(alone))) == [
+        "websites[1].storage[1].service: this website has no service with `id: stats` under its `services` "
+        "(none are listed)"]
+
+
+CONSENT_NEEDED = ("this website stores or sends data that needs consent (category analytics or marketing): add "
+                  "`consent:` to the website, telling how it asks for consent and how a visitor withdraws it")
+
+
+def test_a_website_that_needs_consent_says_how_it_asks():
+    assert check_inventory(with_websites(website(storage=[site_item("a"), site_item("b", "preferences")]))) == []
+    for storage, services, where in (
+            ([site_item("a"), site_item("m", "marketing")], (), "websites[1].storage[2].category"),
+            ([site_item("a"), site_item("s", "analytics")], (), "websites[1].storage[2].category"),
+            ([site_item("a"), site_item("s", "analytics")], [site_service("n", "necessary"), site_service("st")],
+             "websites[1].services[2].category"),  # its services come first
+            ((), [site_service("st")], "websites[1].services[1].category")):
+        assert messages(check_inventory(with_websites(website(storage=storage, services=services)))) == [
+            f"{where}: {CONSENT_NEEDED}"], where
+        assert check_inventory(with_websites(website(storage=storage, services=services, consent=True))) == []
+    second = with_websites(website("a"), website("b", services=[site_service("st")]))
+    assert [str(p) for p in check_inventory(second)] == [f"{FILE}:27: websites[2].services[1].category: {CONSENT_NEEDED}"]
+
+
+class Register:
+    def __init__(self, text, file="registers/r.yml"):
+        self.document = parse(text, file)[0]
+
+
+def test_a_register_names_this_site_or_listed_websites():
+    inventory_document = with_websites(website("shop"), website("booking"))
+    registers = [Register("website_visitors: [this-site, shop, booking]\n", "registers/a.yml"),
+                 Register("website_visitors:\n  - shop\n  - Shop\n  - blog\n", "registers/b.yml"),
+                 Register("website_visitors: true\n", "registers/c.yml"), Register("name: x\n", "registers/d.yml")]
+    assert [str(p) for p in check_registers(inventory_document, registers)] == [
+        "registers/b.yml:3: website_visitors[2]: there is no website 'Shop' under `websites` in registers/_cookies.yml; "
+        "expected one of: this-site, shop, booking",
+        "registers/b.yml:4: website_visitors[3]: there is no website 'blog' under `websites` in registers/_cookies.yml; "
+        "expected one of: this-site, shop, booking",
+    ]
+    plain = inventory(item()).document  # no `websites`: only this site
+    assert messages(check_registers(plain, [Register("website_visitors: [this-site, shop]\n")])) == [
+        "website_visitors[2]: there is no website 'shop' under `websites` in registers/_cookies.yml; expected one of: "
+        "this-site"]
+    odd = parse("- a list, not a mapping\n", FILE)[0]
+    assert messages(check_registers(odd, [Register("website_visitors: [shop]\n")])) == [
+        "website_visitors[1]: there is no website 'shop' under `websites` in registers/_cookies.yml; expected one of: "
+        "this-site"]
+
+
+def test_without_inventory_every_register_for_visitors_is_reported_by_file():
+    registers = [Register("website_visitors: false\n", "registers/no.yml"),
+                 Register("website_visitors: true\n", "registers/yes.yml"),
+                 Register("website_visitors: [this-site]\n", "registers/list.yml")]
+    assert [p.file for p in check_registers(None, registers)] == ["registers/yes.yml", "registers/list.yml"]
+
+
+# --- the consent version: a consent given to another version is asked again ----
+
+def test_consent_version_is_a_fingerprint_of_what_the_banner_asks():
+    inv = inventory(item(), item("_pk_id.*", "cookie", category="analytics", service="matomo"), services=[matomo()])
+    # the canonical form, written out: keys sorted, no spaces; it is stored in visitors' browsers, so it must not drift
+    canonical = '{"categories":["analytics"],"items":[["analytics","cookie","_pk_id.*"]],"services":["matomo"]}'
+    expected = hashlib.sha256(canonical.encode()).hexdigest()[:12]
+    assert inv.consent_version() == expected and re.fullmatch(r"[0-9a-f]{12}", expected)
+    settings = consent_settings(inv, LOCALES["en"], site(**MATOMO_SITE), "/en/cookies/")
+    assert settings["version"] == expected
+    # wording and necessary items do not change it
+    reworded = inventory(item(provider="Toinen ry"), item("_pk_id.*", "cookie", category="analytics", service="matomo",
+                                                          duration="13 months"),
+                         item("other", "cookie", category="necessary"), services=[matomo("Matomo Analytics")])
+    assert reworded.consent_version() == expected
+    # a new item, service or category that needs consent does
+    more_items = inventory(item(), item("_pk_id.*", "cookie", category="analytics", service="matomo"),
+                           item("_pk_ses.*", "cookie", category="analytics", service="matomo"), services=[matomo()])
+    more_services = inventory(item(), item("_pk_id.*", "cookie", category="analytics", service="matomo"),
+                              services=[matomo(), SERVICE.format(id="plausible", name="P")])
+    marketing = inventory(item(), item("_pk_id.*", "cookie", category="analytics", service="matomo"),
+                          item("ads", "cookie", category="marketing"), services=[matomo()])
+    versions = {inv.consent_version(), more_items.consent_version(), more_services.consent_version(),
+                marketing.consent_version()}
+    assert len(versions) == 4
+
+
+def test_banner_buttons_and_actions():
+    inv = inventory(item("_pk_id.*", "cookie", category="analytics", service="matomo"), services=[matomo()])
+    for lang in ("fi", "en"):
+        settings = consent_settings(inv, LOCALES[lang], site(analytics=MATOMO_SITE["analytics"], consent=True), "/c/")
+        assert settings["actions"] == ["accept", "reject", "manage"]  # the default when the setting is not a mapping
+        assert settings["buttons"] == {key: LOCALES[lang](f"cookies.banner.{key}")
+                                       for key in ("accept_all", "reject_all", "settings", "save")}
+
+
+# --- smaller gaps ---------------------------------------------------------------
+
+def test_site_settings_defaults_and_broken_values():
+    bare = SiteSettings.from_config({})
+    assert bare.file == "mkdocs.yml" and bare.extra == {} and bare.repo_url is None
+    assert bare.theme == {"palette": None, "features": None}
+    assert SiteSettings.from_config({"extra": "text", "theme": ["x"]}).extra == {}
+    assert SiteSettings.from_config({"extra": "text", "theme": ["x"]}).theme == {}
+
+
+def test_site_settings_from_a_file_that_is_not_utf8(tmp_path):
+    path = tmp_path / "mkdocs.yml"
+    path.write_bytes(b"site_name: \xff\xfe\n")
+    assert SiteSettings.from_config({}, "mkdocs.yml", path).lines is None
+
+
+def test_the_consent_banner_storage_must_be_disclosed():
+    inv = inventory(item("_pk_id.*", "cookie", category="analytics", service="matomo"), services=[matomo()])
+    problems = messages(check_site(inv, site(analytics=MATOMO_SITE["analytics"], consent={"actions": ["reject"]})))
+    assert problems == [
+        "extra.consent: with this setting the consent banner stores the visitor's choice in local-storage `__consent`, "
+        "but registers/_cookies.yml does not disclose it; add it under `storage:` there"]
+
+
+def test_messages_name_the_inventory_file_as_it_is_named():
+    document, _ = parse("updated: 2024-06-01\nstorage:\n" + item("x", "cookie") + "analytics:\n" + matomo(),
+                        "registers/_cookies.yaml")
+    problems = messages(check_site(Inventory(document), site(analytics={"provider": "google", "property": "G"},
+                                                             consent={"actions": ["reject"]})))
+    assert problems[0] == (
+        "extra.analytics.provider: the analytics provider 'google' is enabled here, but registers/_cookies.yaml "
+        "discloses no analytics service with `id: google` (it lists matomo); disclose it under `analytics:` in "
+        "registers/_cookies.yaml, or remove `extra.analytics` here")
+
+
+def test_two_analytics_services_are_listed_in_messages():
+    inv = inventory(item(), services=[matomo(), SERVICE.format(id="x", name="X")])
+    problems = messages(check_site(inv, site(analytics={"provider": "google", "property": "G"},
+                                             consent={"actions": ["reject"]})))
+    assert "(it lists matomo, x)" in problems[0]
+
+
+def test_inventory_rules_go_on_after_an_entry_the_schema_reports():
+    text = ("updated: 2024-06-01\nstorage:\n" + item("a", "cookie", category="analytics", service="[1]")
+            + item("b", "cookie", category="analytics", service="nope")
+            + "analytics:\n" + SERVICE.format(id="[1]", name="N") + matomo() + SERVICE.format(id="x", name="X")
+            + matomo())
+    document, _ = parse(text, FILE)
+    assert messages(check_inventory(document)) == [
+        "analytics[4].id: the service 'matomo' is already listed as analytics[2]; list each service once",
+        "storage[2].service: there is no analytics service with `id: nope` under `analytics` (matomo, x)"]
+
+
+def test_theme_keys_are_read_only_from_browser_storage():
+    # `/.__x` is the theme's key for `__x` in local or session storage; a cookie of that name is another cookie
+    disclosed = [("cookie", "__x"), ("session-storage", "__x")]
+    assert undisclosed([("cookie", "/.__x"), ("session-storage", "/.__x"), ("cookie", "__x")], disclosed) == [
+        ("cookie", "/.__x")]
+
+
+# --- the whole cookie notice, written out by hand ------------------------------
+# The page below is what a reader must get for a small inventory: every heading,
+# anchor, table, list and label. Standard wording comes from the locale files
+# (escaped with the standard library's html.escape, Markdown texts converted by
+# Python-Markdown itself); everything else is written here.
+
+EN = LOCALES["en"]
+
+
+def esc(key):
+    return html_escape(EN(key))
+
+
+def md(key):
+    return markdown.markdown(EN(key))
+
+
+def dl(pairs, attribute):
+    return f'<dl class="notice-fields" {attribute}>' + "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in pairs) + "</dl>"
+
+
+SHOP = """websites:
+  - id: shop
+    name: {fi: Kauppa, en: Shop}
+    address: https://shop.example/
+    operator: {fi: Esimerkki FI, en: Esimerkki EN}
+    description: {fi: Kauppa., en: Our *web shop*.}
+    consent: {fi: Kysyy., en: The shop asks.}
+    storage:
+      - name: "*"
+        type: cookie
+        provider: Kauppa Oy
+        party: third
+        category: necessary
+        purpose: {fi: Ostoskori., en: The basket.}
+        duration: session
+      - name: s_id
+        type: local-storage
+        provider: {fi: Tilasto Oy FI, en: Stats Ltd}
+        party: first
+        category: analytics
+        service: stats
+        purpose: {fi: Tunniste., en: An identifier.}
+        duration: 30 days
+    services:
+      - id: stats
+        name: {fi: Tilastot, en: Stats}
+        provider: {fi: Tilasto Oy FI, en: Stats Ltd}
+        category: analytics
+        purpose: {fi: Tilastot., en: Statistics.}
+        collects:
+          - {fi: Sivut, en: Pages}
+          - {fi: Laite, en: Device}
+        location: {fi: Suomi., en: Finland.}
+        transfers: none
+        retention: {fi: Vuosi., en: One year.}
+        opt_out: {fi: Hylkää., en: Untick it.}
+  - id: blog
+    name: Blog
+    address: https://blog.example/
+    operator: Esimerkki ry
+    storage: none
+    services: none
+"""
+
+
+def full_inventory(websites=SHOP):
+    text = ("updated: 2024-06-01\nstorage:\n" + item()
+            + item("_pk_id.*", "cookie", provider="'{fi: Esimerkki FI, en: Esimerkki (Matomo)}'", category="analytics",
+                   service="matomo", duration="13 months").replace("'{", "{").replace("}'", "}")
+            + "analytics:\n" + matomo() + websites)
+    document, problems = parse(text, FILE)
+    assert problems == []
+    return Inventory(document)
+
+
+def expected_cookie_page():
+    head = "".join(f'<th scope="col">{h}</th>' for h in ("Name", "Type", "Provider", "Purpose", "Duration"))
+    necessary = ('<tr data-storage-type="local-storage" data-storage-name="__consent"><td><code>__consent</code></td>'
+                 "<td>Local storage</td><td>Esimerkki ry<br>First party</td><td>Purpose.</td>"
+                 f"<td>{esc('cookies.durations.until-cleared')}</td></tr>")
+    analytics = ('<tr data-storage-type="cookie" data-storage-name="_pk_id.*"><td><code>_pk_id.*</code></td>'
+                 "<td>Cookie</td><td>Esimerkki (Matomo)<br>First-party cookie</td><td>Purpose.</td><td>13 months</td></tr>")
+
+    def table(head, rows):
+        return f'<div class="cookie-table"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
+
+    def category(name, body):
+        return [f"### {EN(f'cookies.categories.{name}.title')} {{#{name}}}", "",
+                f'<div class="notice-section"><p>{esc(f"cookies.categories.{name}.text")}</p>{body}</div>', ""]
+
+    none = f'<p class="notice-none">{esc("cookies.categories.none")}</p>'
+    matomo_fields = dl([("cookies.services.provider", "Esimerkki ry"),
+                        ("cookies.services.collects", "<ul><li>Pages</li></ul>"),
+                        ("cookies.services.legal_basis", f"<p>{esc('cookies.services.consent')}</p>"),
+                        ("cookies.services.location", "<p>Finland.</p>"),
+                        ("cookies.services.transfers", f"<p>{esc('none.transfers')}</p>"),
+                        ("cookies.services.retention", "<p>Six months.</p>"),
+                        ("cookies.services.opt_out", "<p>Reject.</p>")], 'data-analytics-service="matomo"')
+    shop_head = "".join(f'<th scope="col">{h}</th>'
+                        for h in ("Name", "Type", "Category", "Provider", "Purpose", "Duration"))
+    shop_rows = (f'<tr data-category="necessary"><td>{esc("cookies.websites.any_name")}</td><td>Cookie</td>'
+                 f'<td>{EN("cookies.categories.necessary.title")}</td><td>Kauppa Oy<br>Third-party cookie</td>'
+                 f'<td>The basket.</td><td>{esc("cookies.durations.session")}</td></tr>'
+                 '<tr data-category="analytics"><td><code>s_id</code></td><td>Local storage</td>'
+                 f'<td>{EN("cookies.categories.analytics.title")}</td><td>Stats Ltd<br>First party</td>'
+                 "<td>An identifier.</td><td>30 days</td></tr>")
+    shop_facts = ('<dl class="notice-fields"><dt>Address</dt><dd><a href="https://shop.example/">https://shop.example/'
+                  "</a></dd><dt>Run by</dt><dd>Esimerkki EN</dd></dl>")
+    stats_fields = dl([("cookies.services.provider", "Stats Ltd"),
+                       ("cookies.services.category", EN("cookies.categories.analytics.title")),
+                       ("cookies.services.purpose", "<p>Statistics.</p>"),
+                       ("cookies.services.collects", "<ul><li>Pages</li><li>Device</li></ul>"),
+                       ("cookies.services.location", "<p>Finland.</p>"),
+                       ("cookies.services.transfers", f"<p>{esc('none.transfers')}</p>"),
+                       ("cookies.services.retention", "<p>One year.</p>"),
+                       ("cookies.websites.opt_out", "<p>Untick it.</p>")], 'data-website-service="stats"')
+    blog_facts = ('<dl class="notice-fields"><dt>Address</dt><dd><a href="https://blog.example/">https://blog.example/'
+                  "</a></dd><dt>Run by</dt><dd>Esimerkki ry</dd></dl>")
+    return "\n".join([
+        f"# {EN('cookies.title')}", "",
+        '<p class="notice-dates">Last updated <time datetime="2024-06-01">1 June 2024</time></p>', "",
+        f'<div class="cookie-intro">{md("cookies.intro")}{md("cookies.websites.intro")}</div>', "",
+        f"## {EN('cookies.consent.heading')} {{#consent}}", "",
+        f'<div class="notice-section">{md("cookies.consent.text")}{md("cookies.consent.record")}'
+        f'<p><a class="md-button" href="#__consent">{esc("cookies.consent.open_settings")}</a></p></div>', "",
+        f"## {EN('cookies.websites.this_site')} {{#this-site}}", "",
+        *category("necessary", table(head, necessary)),
+        *category("preferences", none),
+        *category("analytics", table(head, analytics)),
+        *category("marketing", none),
+        f"### {EN('cookies.services.heading')} {{#web-analytics}}", "",
+        f'<div class="notice-section"><p>{esc("cookies.services.intro")}</p></div>', "",
+        "#### Matomo {#analytics-matomo}", "",
+        f'<div class="notice-section">{matomo_fields}</div>', "",
+        "## Shop {#shop}", "",
+        f'<div class="notice-section" data-website="shop">{shop_facts}<p>Our <em>web shop</em>.</p>'
+        f'<p><strong>{esc("cookies.websites.consent")}</strong></p><p>The shop asks.</p>'
+        f'{table(shop_head, shop_rows)}</div>', "",
+        f"### {EN('cookies.websites.services')} {{#shop-services}}", "",
+        "#### Stats {#shop-stats}", "",
+        f'<div class="notice-section">{stats_fields}</div>', "",
+        "## Blog {#blog}", "",
+        f'<div class="notice-section" data-website="blog">{blog_facts}'
+        f'<p class="notice-none">{esc("cookies.websites.no_storage")}</p></div>', "",
+        f"### {EN('cookies.websites.services')} {{#blog-services}}", "",
+        f'<div class="notice-section"><p class="notice-none">{esc("cookies.websites.no_services")}</p></div>', "",
+        f"## {EN('cookies.blocking.heading')} {{#blocking}}", "",
+        f'<div class="notice-section">{md("cookies.blocking.text")}{md("cookies.blocking.banner")}'
+        f'{md("cookies.blocking.websites")}</div>', "",
+        f"## {EN('cookies.notices.heading')} {{#privacy-notices}}", "",
+        f'<div class="notice-section"><p>{esc("cookies.notices.text")}</p>'
+        '<ul><li><a href="/en/members/">Members</a></li></ul></div>', "",
+    ])
+
+
+def test_the_whole_cookie_notice_with_other_websites():
+    page = render_cookie_page(full_inventory(), EN, [("Members", "/en/members/")], True)
+    expected = expected_cookie_page()
+    assert page.splitlines() == expected.splitlines()
+    assert page == expected
+
+
+def section_body(page, anchor):
+    """The HTML body of the section whose heading has `{#anchor}`."""
+    lines = page.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.endswith(f"{{#{anchor}}}"))
+    return lines[start + 2]
+
+
+def test_cookie_notice_without_banner_and_with_a_website_that_stores_nothing():
+    blog_only = SHOP[SHOP.index("  - id: blog"):]
+    page = render_cookie_page(full_inventory("websites:\n" + blog_only), EN, [], False)
+    assert section_body(page, "consent") == f'<div class="notice-section">{md("cookies.consent.no_banner")}</div>'
+    assert section_body(page, "blocking") == f'<div class="notice-section">{md("cookies.blocking.text")}</div>'
+    assert "#__consent" not in page and "privacy-notices" not in page
+    assert page.splitlines()[4] == f'<div class="cookie-intro">{md("cookies.intro")}{md("cookies.websites.intro")}</div>'
+    assert re.findall(r"\{#([a-z-]+)\}", page) == [
+        "consent", "this-site", "necessary", "preferences", "analytics", "marketing", "web-analytics",
+        "analytics-matomo", "blog", "blog-services", "blocking"]
+    alone = render_cookie_page(full_inventory(""), EN, [], True)
+    assert alone.splitlines()[4] == f'<div class="cookie-intro">{md("cookies.intro")}</div>'
+    assert section_body(alone, "blocking") == (f'<div class="notice-section">{md("cookies.blocking.text")}'
+                                               f'{md("cookies.blocking.banner")}</div>')
+    # a website whose items are all optional does not need the sentence on necessary cookies
+    optional = SHOP.replace("category: necessary", "category: preferences")
+    assert md("cookies.blocking.websites") not in render_cookie_page(full_inventory(optional), EN, [], True)
+
+
+def test_cookie_notice_in_finnish_names_parties_by_type():
+    fi = LOCALES["fi"]
+    page = render_cookie_page(full_inventory(), fi, [], True)
+    assert (f"<td>Esimerkki ry<br>{html_escape(fi('cookies.storage_parties.first'))}</td>" in page
+            and f"<td>Esimerkki FI<br>{html_escape(fi('cookies.parties.first'))}</td>" in page)
+    assert f"<td>Kauppa Oy<br>{html_escape(fi('cookies.parties.third'))}</td>" in page
+    assert f"<td>Tilasto Oy FI<br>{html_escape(fi('cookies.storage_parties.first'))}</td>" in page
+    assert "## Kauppa {#shop}" in page and "#### Tilastot {#shop-stats}" in page
+    assert "<dd>Esimerkki FI</dd>" in page and "<dd>Tilasto Oy FI</dd>" in page
+
+
+def test_cookie_service_transfers_table():
+    service = SERVICE.format(id="g", name="G").replace(
+        "transfers: none", "transfers:\n      - destination: USA\n        recipient: {fi: R FI, en: R EN}\n"
+        "        safeguard: standard-contractual-clauses\n        details: {fi: '*d*', en: '*d*'}\n"
+        "      - destination: {fi: X, en: Y}\n        recipient: R2\n        safeguard: adequacy-decision\n")
+    page, _ = cookie_page(inventory(item(), services=[service]))
+    heads = "".join(f'<th scope="col">{esc(k)}</th>' for k in ("labels.destination", "labels.recipient",
+                                                                  "labels.safeguard"))
+    table = (f"<table><thead><tr>{heads}</tr></thead><tbody>"
+             f"<tr><td>USA</td><td>R EN</td><td>{esc('safeguards.standard-contractual-clauses')}<p><em>d</em></p></td></tr>"
+             f"<tr><td>Y</td><td>R2</td><td>{esc('safeguards.adequacy-decision')}</td></tr></tbody></table>")
+    assert f"<dt>{esc('cookies.services.transfers')}</dt><dd>{table}</dd>" in page
+
+
+def test_cookie_notice_lists_without_separators_and_service_texts_per_language():
+    service = (SERVICE.format(id="matomo", name="{fi: Matomo FI, en: Matomo EN}")
+               .replace("provider: Esimerkki ry", "provider: {fi: Tarjoaja FI, en: Provider EN}")
+               .replace("      - {fi: Sivut, en: Pages}\n", "      - {fi: Sivut, en: Pages}\n      - {fi: Laite, en: Device}\n"))
+    inv = inventory(item("a", "cookie"), item("b", "cookie"), services=[service])
+    page = render_cookie_page(inv, EN, [("A", "/a/"), ("B", "/b/")], True)
+    assert ('<tbody><tr data-storage-type="cookie" data-storage-name="a"><td><code>a</code></td>'
+            in page and '</td></tr><tr data-storage-type="cookie" data-storage-name="b">' in page)
+    assert "#### Matomo EN {#analytics-matomo}" in page
+    assert f"<dt>{esc('cookies.services.provider')}</dt><dd>Provider EN</dd>" in page
+    assert f"<dt>{esc('cookies.services.collects')}</dt><dd><ul><li>Pages</li><li>Device</li></ul></dd>" in page
+    assert '<ul><li><a href="/a/">A</a></li><li><a href="/b/">B</a></li></ul>' in page

@@ -56,3 +56,27 @@ def test_direct_marketing_is_a_right_only_when_the_register_says_true():
 def test_automated_decisions_only_when_described():
     assert "automated_decisions" not in rights("b")
     assert "automated_decisions" in rights("b", automated_decisions={"logic": {"en": "x"}, "consequences": {"en": "y"}})
+
+
+def test_explicit_consent_for_special_categories_counts_as_consent():
+    # Art. 9(2)(a) explicit consent: Art. 7(3) (withdrawal) and Art. 20(1)(a) (portability) name it too
+    found = rights("c", special_categories=[{"category": "health", "condition": "a"}])
+    assert found == EVERY_REGISTER + ["portability", "withdraw_consent"]
+    # any one entry on explicit consent is enough; other conditions and broken entries are not consent
+    assert rights("c", special_categories=["a", {"condition": "h"}, {"condition": "a"}]) == EVERY_REGISTER + [
+        "portability", "withdraw_consent"]
+    assert rights("c", special_categories=[{"category": "health", "condition": "b"}, "a"]) == EVERY_REGISTER
+    assert rights("c", special_categories="none") == EVERY_REGISTER
+    assert rights("c", special_categories={"condition": "a"}) == EVERY_REGISTER  # not a list: the schema reports it
+
+
+def test_profiling_alone_gives_no_article_22_right():
+    assert "automated_decisions" not in rights("b", automated_decisions={"profiling": {"en": "x"}})
+    assert "automated_decisions" not in rights("b", automated_decisions=["logic"])
+
+
+def test_every_right_in_the_order_a_notice_lists_them():
+    found = rights("a", "e", rights={"direct_marketing": True},
+                   automated_decisions={"logic": {"en": "x"}, "consequences": {"en": "y"}})
+    assert found == EVERY_REGISTER + ["portability", "objection", "direct_marketing", "withdraw_consent",
+                                      "automated_decisions"]

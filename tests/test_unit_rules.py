@@ -175,18 +175,24 @@ def test_merged_controller_items_and_where_they_are_reported():
     complete = {"name": "X", "business_id": "1", "address": "a", "phone": "p", "email": "e"}
     full = {"controller": complete, "data_protection_officer": "none", "contacts": []}
     assert rules.check_merged(full, {}, register, organisation) == []
-    data = {**full, "controller": {"name": "X", "address": "a"}}
-    expected_message = "the controller's business_id is missing; a notice must give the controller's name and business ID"
+    data = {**full, "controller": {"name": "X", "phone": "p"}}
+    missing = "the controller's business_id is missing; a notice must give the controller's name and business ID"
+    no_contact = ("the controller has no contact details: give at least one of `address` (postal address), `email` "
+                  "or `contact_form` (the address of a web form); `phone` is optional")
     assert shown(rules.check_merged(data, {"controller": "registers/_organisation.yml"}, register, organisation)) == [
-        f"registers/_organisation.yml:2: controller: {expected_message}"]
+        f"registers/_organisation.yml:2: controller: {missing}",
+        f"registers/_organisation.yml:2: controller: {no_contact}"]
     assert shown(rules.check_merged(data, {"controller": FILE}, register, organisation)) == [
-        f"{FILE}:3: controller: {expected_message}"]
+        f"{FILE}:3: controller: {missing}", f"{FILE}:3: controller: {no_contact}"]
     assert shown(rules.check_merged(data, {"controller": "registers/_organisation.yml"}, register, None)) == [
-        f"{FILE}:3: controller: {expected_message}"]
-    # one way to reach the controller is enough, and none is not (GDPR Art. 13(1)(a): contact details, no phone)
-    for kept in ("address", "email", "contact_form"):
-        one = {**full, "controller": {"name": "X", "business_id": "1", kept: "x"}}
-        assert rules.check_merged(one, {}, register, organisation) == [], kept
+        f"{FILE}:3: controller: {missing}", f"{FILE}:3: controller: {no_contact}"]
+    neither = {**full, "controller": {"email": "e"}}
+    assert [p.message.split(";")[0] for p in rules.check_merged(neither, {}, register, organisation)] == [
+        "the controller's name, business_id are missing"]
+    # any one of the three contact items is enough; phone alone is not
+    for contact in ("address", "email", "contact_form"):
+        one = {**full, "controller": {"name": "X", "business_id": "1", contact: "c"}}
+        assert rules.check_merged(one, {}, register, organisation) == [], contact
     nothing = {**full, "controller": {"name": "X", "business_id": "1", "phone": "p"}}
     assert [p.message.split(":")[0] for p in rules.check_merged(nothing, {}, register, organisation)] == [
         "the controller has no contact details"]
@@ -208,3 +214,35 @@ def test_rules_skip_data_that_is_not_a_mapping():
     for text in ("- a\n- b\n", "just text\n"):
         assert rules.check_register(doc(text)) == []
         assert rules.check_organisation(doc(text)) == []
+
+
+EMPTY_TEXT = ("the text is empty (it has only spaces, line breaks or invisible characters); write the text, or "
+              "remove the item")
+
+
+def test_a_text_of_only_spaces_or_invisible_characters_is_empty():
+    for text in (" ", "\n\t", "\u200b", "\u3164", "\u115f\u1160", "\uffa0", "\u2800", " \u200b\u00a0", "\u0007"):
+        assert rules.blank(text), repr(text)
+    for text in ("a", " .", "\u200bx", "-"):
+        assert not rules.blank(text), repr(text)
+    document = doc('a: "  \\u200b "\nb: ""\nc: " x "\nd:\n  - "\\u2800"\n')
+    assert shown(rules.check_texts(document)) == [f"{FILE}:1: a: {EMPTY_TEXT}", f"{FILE}:5: d[1]: {EMPTY_TEXT}"]
+
+
+def test_business_id_digits_are_ascii_and_surrounding_space_is_left_to_the_schema():
+    arabic = "\u0661\u0662\u0663\u0664\u0665\u0666\u0662-\u0660"  # 1234562-0 in Arabic-Indic digits
+    assert not rules.business_id_valid(arabic)
+    assert rules.check_register(doc(f"controller:\n  business_id: \"{arabic}\"\n")) == []  # the schema's pattern
+    # a `|` block ends in a line break: the check digit is still judged, on what remains
+    assert shown(rules.check_register(doc("controller:\n  business_id: |\n    1234562-1\n"))) == [
+        f"{FILE}:2: controller.business_id: '1234562-1' is not a valid business ID (Y-tunnus): its check digit does "
+        "not match; copy it from the Finnish Trade Register (ytj.fi)"]
+    assert rules.check_register(doc("controller:\n  business_id: \" 1234562-0 \"\n")) == []
+
+
+def test_a_basis_that_is_not_a_text_is_left_to_the_schema():
+    document = doc("legal_bases:\n  - basis: [a]\n    law: x\n  - basis: [a]\n  - basis: {f: 1}\n")
+    assert rules.check_register(document) == []
+    # and the entries after it are still checked
+    document = doc("legal_bases:\n  - basis: [a]\n  - basis: f\n")
+    assert [p.field for p in rules.check_register(document)] == ["legal_bases[2].legitimate_interest"]

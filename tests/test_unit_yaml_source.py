@@ -66,12 +66,15 @@ def test_keys_must_be_scalars_without_tags():
 
 
 def test_tags_on_values_are_named_and_never_constructed():
-    document, problems = read("a: !foo x\nb: !!binary aGk=\nc: !!python/object/apply:os.system [x]\n")
-    assert document.data == {"a": "x", "b": "aGk=", "c": ["x"]}
+    document, problems = read("a: !foo x\nb: !!binary aGk=\nc: !!python/object/apply:os.system [x]\n"
+                              "d: !!set {x: null}\ne: !!python/object/apply [y]\n")
+    assert document.data == {"a": "x", "b": "aGk=", "c": ["x"], "d": {"x": None}, "e": ["y"]}
     allowed = "is not allowed: a register holds only plain texts, numbers, lists and mappings; remove the tag"
     assert problems == [f"f.yml:1: a: the YAML tag '!foo' {allowed}",
                         f"f.yml:2: b: the YAML tag '!!binary' {allowed}",
-                        f"f.yml:3: c: the YAML tag '!!python/object/apply:os.system' {allowed}"]
+                        f"f.yml:3: c: the YAML tag '!!python/object/apply:os.system' {allowed}",
+                        f"f.yml:4: d: the YAML tag '!!set' {allowed}",
+                        f"f.yml:5: e: the YAML tag '!!python/object/apply' {allowed}"]
 
 
 def test_values_are_read_as_yaml_would_except_dates():
@@ -169,3 +172,168 @@ def test_decode_bounds_bom_and_encoding():
     text, problems = decode(b"a: 1\nb: 2\n\xff", "f.yml")
     assert text is None
     assert [str(p) for p in problems] == ["f.yml:3: the file is not UTF-8 text; save it with UTF-8 encoding"]
+
+
+# --- found by mutation testing (bench/mutation.py yaml_source) -----------------
+
+# The tests below lower the bound to 1,000 values (monkeypatch): 100,000 values take seconds to read.
+def too_big(bound):
+    return (f"the file holds more than {bound:,} values, far more than any register needs; split it into several "
+            "registers or shorten its lists")
+
+
+def too_many(bound):
+    return TOO_MANY.replace("100,000", f"{bound:,}")
+
+
+@pytest.fixture
+def bound_1000(monkeypatch):
+    from hooks import yaml_source
+    monkeypatch.setattr(yaml_source, "MAX_NODES", 1000)
+
+
+def test_line_of_a_path_falls_back_to_its_nearest_ancestor():
+    from hooks.yaml_source import Document
+    document = Document("f.yml", None, {(): 1, ("a",): 2, ("a", "b"): 3})
+    assert document.line_of(("a", "b", "c", "d")) == 3
+    assert document.line_of(("a", "x")) == 2 and document.line_of(("z",)) == 1 and document.line_of(()) == 1
+    assert Document("f.yml", None).line_of(("q",)) == 1
+
+
+def test_the_bound_exception_carries_its_message():
+    from hooks.yaml_source import _Bound
+    bound = _Bound(("a",), "too much")
+    assert str(bound) == "too much" and bound.path == ("a",) and bound.message == "too much"
+
+
+def test_decode_problems_concern_the_whole_file_or_a_line():
+    from hooks.problems import Problem
+    assert decode(b"a" * 1_000_001, "f.yml")[1] == [
+        Problem("f.yml", 0, "", "the file is 1,000,001 bytes; a register may be at most 1,000,000 bytes")]
+    assert decode(b"a: 1\n\xff", "f.yml")[1] == [
+        Problem("f.yml", 2, "", "the file is not UTF-8 text; save it with UTF-8 encoding")]
+
+
+def test_a_large_file_without_aliases_is_told_to_split_not_to_drop_aliases(bound_1000):
+    # 1 (root) + 1 (`x`) + 1 (the list) + 1,000 values: over the bound, and nothing repeats
+    document, problems = read("x: 1\na: [" + ", ".join(["1"] * 1000) + "]\n")
+    assert document is None and problems == ["f.yml:2: a: " + too_big(1000)]
+    document, problems = read("- 1\n- [" + ", ".join(["1"] * 1000) + "]\n")
+    assert document is None and problems == ["f.yml:2: [2]: " + too_big(1000)]
+
+
+def test_a_bound_is_reported_at_the_line_of_the_top_level_item(bound_1000):
+    # a list at the top: no key lines, the item's own line (not the root's)
+    document, problems = read("# list\n[\n  " + "[" * 51 + "]" * 51 + "\n]\n")
+    assert document is None and problems == ["f.yml:3: [1]: " + TOO_DEEP]
+    # the bound reached at the very node of a top-level item, before its line is known: the root's line
+    # (root 1 + inner list 1 + 998 values = 1,000; the `2` is one more)
+    document, problems = read("# a\n# b\n[[" + ", ".join(["1"] * 998) + "], 2]\n")
+    assert document is None and problems == ["f.yml:3: [2]: " + too_big(1000)]
+
+
+def test_nesting_is_reported_the_same_way_whether_or_not_the_text_is_scanned_first():
+    # 10,000 structural characters make the reader scan the events first; the bound is the same 50 levels
+    filler = "x: '" + "[" * 10_000 + "'\n"
+    assert read(filler + "b: " + "[" * 50 + "]" * 50 + "\n")[1] == []
+    document, problems = parse(filler + "b: " + "[" * 51 + "]" * 51 + "\n", "f.yml")
+    from hooks.problems import Problem
+    assert document is None and problems == [Problem("f.yml", 2, "", TOO_DEEP)]
+    # lists that close do not make the scan forget how deep their neighbours are:
+    # 41 levels under `b`, 30 empty lists there, then 10 levels more: 51 in all
+    deep = "b: " + "[" * 41 + "[], " * 30 + "[" * 10 + "]" * 10 + "]" * 41 + "\n"
+    assert read(filler + deep)[1] == ["f.yml:2: " + TOO_DEEP]
+    # without the scan, the report names the top-level key
+    assert read(deep)[1] == ["f.yml:1: b: " + TOO_DEEP]
+    # letters do not count as structure: this text is not scanned
+    assert read("x: '" + "X" * 10_000 + "'\n" + deep)[1] == ["f.yml:2: b: " + TOO_DEEP]
+
+
+def test_a_character_yaml_rejects_is_found_on_its_first_line():
+    from hooks.problems import Problem
+    assert parse("a: 1\nb: \"\x07\"\nc: 2\nd: \"\x07\"\n", "f.yml")[1] == [
+        Problem("f.yml", 2, "", "the file contains a character YAML does not allow (U+0007, an invisible control "
+                                "character); remove it")]
+
+
+def test_syntax_errors_the_plain_words_do_not_cover_keep_yaml_words_and_line(monkeypatch):
+    # When the plain-words guess fails (hooks/yaml_errors.py: "a guess gone wrong must not hide the
+    # error itself"), the message keeps YAML's own words, on the line of the problem, naming where
+    # the context started when that is another line.
+    import yaml
+    from hooks import yaml_errors
+    from hooks.problems import Problem
+
+    def guess_gone_wrong(*args):
+        raise RuntimeError("no guess")
+    monkeypatch.delenv("NOTICES_DEBUG", raising=False)
+    monkeypatch.setattr(yaml_errors, "diagnose", guess_gone_wrong)
+    from hooks.yaml_source import _syntax_problem
+    text = "a: 1\nb: 2\nc: 3\n"
+
+    def mark(line):
+        return yaml.Mark("f.yml", 0, line, 0, None, None)
+
+    def error(**parts):
+        return yaml.MarkedYAMLError(**parts)
+
+    assert _syntax_problem(error(context="while reading a thing", context_mark=mark(0), problem="an odd token",
+                                 problem_mark=mark(2)), text, "f.yml") == Problem(
+        "f.yml", 3, "", "YAML syntax error: an odd token (while reading a thing that starts on line 1)")
+    assert _syntax_problem(error(context="while reading a thing", context_mark=mark(2), problem="an odd token",
+                                 problem_mark=mark(2)), text, "f.yml") == Problem(
+        "f.yml", 3, "", "YAML syntax error: an odd token")
+    assert _syntax_problem(error(context="while reading a thing", context_mark=mark(1)), text, "f.yml") == Problem(
+        "f.yml", 2, "", "YAML syntax error: while reading a thing")
+    assert _syntax_problem(error(problem="an odd token"), text, "f.yml") == Problem(
+        "f.yml", 0, "", "YAML syntax error: an odd token")
+    assert _syntax_problem(error(problem_mark=mark(1)), text, "f.yml") == Problem(
+        "f.yml", 2, "", "YAML syntax error: invalid YAML")
+    # an error without a place (the pure-Python reader's, when libyaml is missing)
+    plain = yaml.YAMLError("something went wrong")
+    assert _syntax_problem(plain, text, "f.yml") == Problem("f.yml", 0, "", "YAML syntax error: something went wrong")
+
+
+def test_a_merge_list_goes_on_after_a_value_that_is_not_a_mapping():
+    document, problems = read("a: &a {x: 1}\nb: {<<: [1, *a], y: 2}\n")
+    assert document.data["b"] == {"y": 2, "x": 1}
+    assert problems == ["f.yml:2: b: `<<` can only merge mappings, e.g. `<<: *defaults`"]
+
+
+def test_a_problem_inside_a_merged_mapping_is_reported_where_it_is_merged_too():
+    document, problems = read("a: &a {<<: 1, k: 1}\nb: {<<: *a}\n")
+    assert document.data == {"a": {"k": 1}, "b": {"k": 1}}
+    assert problems == ["f.yml:1: a: `<<` can only merge mappings, e.g. `<<: *defaults`",
+                        "f.yml:1: b: `<<` can only merge mappings, e.g. `<<: *defaults`"]
+
+
+def merge_chain(merges):
+    """`x` (level 1) merges m1, which merges m2, ... `merges` merges deep; each merge is one level."""
+    text = f"m{merges}: &m{merges} {{v: 1}}\n"
+    text += "".join(f"m{i}: &m{i} {{<<: *m{i + 1}}}\n" for i in range(merges - 1, 0, -1))
+    return text + "x: {<<: *m1}\n"
+
+
+def test_merges_count_as_levels_of_nesting():
+    document, problems = read(merge_chain(49))
+    assert problems == [] and document.data["x"] == {"v": 1}
+    document, problems = read(merge_chain(50))
+    assert document is None and problems == [f"f.yml:51: x: {TOO_DEEP}"]
+    # a mapping that merges itself would never end
+    document, problems = read("a: &a {b: 1, <<: *a}\n")
+    assert document is None and problems == [f"f.yml:1: a: {TOO_DEEP}"]
+
+
+def test_merged_pairs_count_towards_the_bound_exactly(bound_1000):
+    # root 1; `a` 1 + 10 values; `m` 1 + 10 merged pairs + their 10 values; `c` 1 + its items
+    def text(items):
+        return ("a: &a {" + ", ".join(f"k{i}: 1" for i in range(10)) + "}\nm: {<<: *a}\n"
+                "c: [" + ", ".join(["y"] * items) + "]\n")
+    document, problems = read(text(1000 - 34))
+    assert problems == [] and document.data["m"] == document.data["a"]
+    assert read(text(1000 - 33))[1] == ["f.yml:3: c: " + too_many(1000)]
+
+
+def test_a_key_that_yaml_cannot_construct_stays_its_written_name():
+    document, problems = read("!!int abc: 1\n!!float x: 2\n")
+    assert problems == [] and document.data == {"abc": 1, "x": 2}
