@@ -28,7 +28,7 @@ LANGUAGES = Languages("fi", ("fi", "en"), ("fi", "en", "sv"))
 # Values for strings the schema constrains by pattern or format; the first
 # that fits is used (an analytics id must match mkdocs.yml's provider).
 CONSTRAINED = ["matomo", "2024-06-01", "1234562-0", "+358 40 000 0000", "tietosuoja@esimerkki.example",
-               "https://esimerkki.example/", "13 months", "session"]
+               "https://esimerkki.example/", "13 months", "session", "sv"]
 # Forbidden characters as entities: hex, decimal, named, upper-case X, zero-padded.
 ENTITIES = "&#x202E; &#8238; &rlo; &#X202e; &#x0202E; &#x2067; &lrm;"
 
