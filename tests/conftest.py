@@ -191,6 +191,15 @@ def tree_digest(folder: Path) -> dict:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def built_minimal_site(destination: Path) -> tuple[SiteProject, dict]:
+    """The minimal fixture project, built, with the digest of its site: what a
+    failed build must leave untouched."""
+    site = make_project(destination, registers=FIXTURES / "minimal")
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    return site, tree_digest(site.site)
+
+
 @pytest.fixture
 def project(tmp_path) -> SiteProject:
     """A copy of the repository's example site."""

@@ -18,24 +18,18 @@ from __future__ import annotations
 
 import functools
 import io
-import os
 import time
 import re
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import yaml
 
-from ci_env import in_ci
+from chromium_support import browser, origin, outcomes_without_chromium, squash, unavailable  # noqa: F401 (fixtures)
 from conftest import REPO, register_files
 
 browser_test = pytest.mark.browser
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LANGUAGES = {"": "fi", "en/": "en"}  # the example site's URL prefix of each built language
 LOCALES = {code: yaml.safe_load((REPO / "hooks" / "locales" / f"{code}.yml").read_text(encoding="utf-8"))
@@ -46,15 +40,6 @@ CONSENT = "[data-md-component=consent]"
 BANNER_FORM = "form[name=consent]"
 
 
-def squash(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _unavailable(reason: str):
-    if in_ci():
-        pytest.fail(f"{reason}; with CI=true the browser tests must run (setup.sh --tests installs Chromium)",
-                    pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -62,39 +47,14 @@ def axe_source() -> str:
     try:
         import axe_playwright_python
     except ImportError:
-        _unavailable("the Python package axe-playwright-python (axe-core) is not installed")
+        unavailable("the Python package axe-playwright-python (axe-core) is not installed")
     path = Path(axe_playwright_python.__file__).parent / "axe.min.js"
     if not path.is_file():
-        _unavailable(f"axe-core is missing from {path.parent}")
+        unavailable(f"axe-core is missing from {path.parent}")
     return path.read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).is_file():
-        _unavailable(f"Chromium is not installed at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the Python package playwright is not installed")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def origin(browser, example_site):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(example_site.site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
 
 
 # --- which pages: one of every kind in every language, found in the built site
@@ -150,8 +110,9 @@ def test_every_page_has_one_h1_headings_without_gaps_header_cells_with_scope_and
         # the one 404 page is written by the last language's build (mkdocs-static-i18n)
         assert page.html["lang"] == LANGUAGES[prefix] or (path == "404.html" and page.html["lang"] in LOCALES), path
         assert len(page.find_all("h1")) == 1, path
-        # the content's outline (the theme's consent banner is checked apart, see the report of issue 13)
-        levels = [int(h.name[1]) for h in page.select("article :is(h1, h2, h3, h4, h5, h6)")]
+        # the outline of the content and, after it, the consent banner's
+        levels = [int(h.name[1]) for h in page.select(
+            "article :is(h1, h2, h3, h4, h5, h6), form[name=consent] :is(h1, h2, h3, h4, h5, h6)")]
         assert levels and levels[0] == 1, path
         for before, after in zip(levels, levels[1:]):
             assert after <= before + 1, f"{path}: h{before} followed by h{after}"
@@ -449,16 +410,7 @@ def test_a_printed_notice_has_its_full_text_and_nothing_of_the_banner_or_navigat
 @browser_test
 def test_with_ci_a_missing_browser_fails_instead_of_skipping(tmp_path):
     """Runs one axe test of this module in a subprocess with Chromium pointed elsewhere."""
-    import subprocess
-    import sys
-    from conftest import run_env
-    command = [sys.executable, "-m", "pytest", "-n", "0", "-q", "-p", "no:cacheprovider", "--rootdir", str(REPO),
-               "-k", "axe_finds and 1280px-light", str(Path(__file__))]
-    outcomes = {}
-    for ci in ("true", ""):
-        env = {**run_env(), "CHROMIUM": str(tmp_path / "no-chromium"), "CI": ci}
-        result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
-        outcomes[ci] = (result.returncode, result.stdout)
+    outcomes = outcomes_without_chromium(Path(__file__), "axe_finds and 1280px-light", tmp_path)
     code, output = outcomes["true"]
     assert code != 0 and "with CI=true the browser tests must run" in output and "skipped" not in output
     code, output = outcomes[""]

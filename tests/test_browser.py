@@ -9,12 +9,8 @@ generated cookie notice. Without Chromium or Playwright the tests are skipped,
 and with CI=true they fail instead."""
 from __future__ import annotations
 
-import functools
-import os
 import re
 import shutil
-import subprocess
-import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,15 +18,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ci_env import in_ci
-from conftest import REPO, run_env
+from chromium_support import browser, origin, outcomes_without_chromium, squash  # noqa: F401 (fixtures)
+from conftest import REPO
 from hooks.cookies import undisclosed
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 LOCALES = {code: yaml.safe_load((REPO / "hooks" / "locales" / f"{code}.yml").read_text(encoding="utf-8"))
            for code in ("fi", "en")}
 ANALYTICS = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["extra"]["analytics"]
@@ -44,44 +37,9 @@ document.cookie = "_pk_ses.1.a1b2=1; path=/; max-age=1800";
 """
 
 
-def squash(text: str) -> str:
-    return " ".join(text.split())
 
 
-def _unavailable(reason: str):
-    if in_ci():
-        pytest.fail(f"{reason}; with CI=true the browser tests must run (tests/setup.sh installs Chromium)",
-                    pytrace=False)
-    pytest.skip(reason)
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).is_file():
-        _unavailable(f"Chromium is not installed at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the Python package playwright is not installed")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def origin(browser, example_site):
-    """The example site, built once for this module, at http://127.0.0.1:<port>/."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(example_site.site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
 
 
 def disclosed(site, prefix: str = "", categories: tuple = ()) -> list[tuple[str, str]]:
@@ -178,7 +136,7 @@ def test_before_any_choice_nothing_leaves_the_site_and_the_banner_speaks_the_pag
     visit.open(prefix)
     visit.banner().wait_for(state="visible")
     assert visit.page.locator("html").get_attribute("lang") == lang
-    assert visit.banner().locator("h4").inner_text() == texts["banner"]["title"]
+    assert visit.banner().locator("h2").inner_text() == texts["banner"]["title"]
     description = squash(visit.banner().locator("p").first.inner_text())
     assert description.startswith(squash(texts["banner"]["description"]))
     assert description.endswith(texts["banner"]["read_more"])
@@ -361,13 +319,7 @@ def test_a_new_consent_category_asks_again_a_visitor_who_had_chosen(browser, exa
 
 def test_with_ci_a_missing_browser_fails_instead_of_skipping(tmp_path):
     """Runs this module's first test in a subprocess with Chromium pointed elsewhere."""
-    command = [sys.executable, "-m", "pytest", "-n", "0", "-q", "-p", "no:cacheprovider", "--rootdir", str(REPO),
-               "-k", "before_any_choice", str(Path(__file__))]
-    outcomes = {}
-    for ci in ("true", ""):
-        env = {**run_env(), "CHROMIUM": str(tmp_path / "no-chromium"), "CI": ci}
-        result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
-        outcomes[ci] = (result.returncode, result.stdout)
+    outcomes = outcomes_without_chromium(Path(__file__), "before_any_choice", tmp_path)
     code, output = outcomes["true"]
     assert code != 0 and "with CI=true the browser tests must run" in output and "skipped" not in output
     code, output = outcomes[""]

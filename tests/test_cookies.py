@@ -98,7 +98,7 @@ def test_banner_and_footer_speak_the_page_language(example_site, prefix, lang, p
     soup = example_site.html(f"{path}index.html")
     texts = LOCALES[lang]["cookies"]
     form = soup.select_one("form[name=consent]")
-    assert text_of(form.select_one("h4")) == texts["banner"]["title"]
+    assert text_of(form.select_one("h2")) == texts["banner"]["title"]
     description = form.select_one("p")
     assert text_of(description).startswith(squash(texts["banner"]["description"]))
     link = description.select_one("a")
@@ -343,10 +343,10 @@ def test_a_third_language_gets_its_own_banner_and_cookie_notice(tmp_path):
     assert text_of(soup.select_one("article h1")).startswith(texts["title"])
     assert "På svenska: A visitor identifier." in text_of(soup.select_one("h3#analytics").find_next_sibling("div"))
     form = site.html("sv/index.html").select_one("form[name=consent]")
-    assert text_of(form.select_one("h4")) == texts["banner"]["title"]
+    assert text_of(form.select_one("h2")) == texts["banner"]["title"]
     assert text_of(form.select_one("li")) == f"{texts['categories']['analytics']['title']} (Matomo)"
     # the other languages keep their own texts in the same build
-    assert text_of(site.html("index.html").select_one("form[name=consent] h4")) == LOCALES["fi"]["cookies"]["banner"]["title"]
+    assert text_of(site.html("index.html").select_one("form[name=consent] h2")) == LOCALES["fi"]["cookies"]["banner"]["title"]
 
 
 # ---------------------------------------------------------------- consent as the law requires it

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import FIXTURES, make_project, tree_digest
+from conftest import FIXTURES, built_minimal_site, tree_digest
 from hooks import yaml_source
 from hooks.languages import Languages
 from hooks.problems import Problem, ProblemsFound
@@ -74,10 +74,7 @@ BROKEN_FILES = {
 
 @pytest.fixture(scope="module")
 def good_site(tmp_path_factory):
-    site = make_project(tmp_path_factory.mktemp("input") / "p", registers=FIXTURES / "minimal")
-    result = site.build()
-    assert result.returncode == 0, result.stderr
-    return site, tree_digest(site.site)
+    return built_minimal_site(tmp_path_factory.mktemp("input") / "p")
 
 
 @pytest.mark.parametrize("case", list(BROKEN_FILES))

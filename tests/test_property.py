@@ -16,7 +16,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import data_paths, FIXTURES
+from test_unit_notice_diff import parser_text
 from hooks.languages import Languages
+from hooks.notice_diff import html_text
 from hooks.locales import load_locales
 from hooks.problems import Problem, ProblemsFound
 from hooks.project import Project
@@ -141,6 +143,7 @@ def load_and_render(registers: Path, text: str) -> str:
         markdown = page_markdown(page, project)
         assert isinstance(markdown, str) and markdown
         assert "<script" not in markdown.lower() and not EVENT_HANDLER.search(markdown)
+        assert html_text(markdown) == parser_text(markdown)  # what the changes pages compare
     return "loaded and rendered"
 
 

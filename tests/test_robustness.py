@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ci_env import in_ci
-from conftest import FIXTURES, REPO, data_paths, make_project, tree_digest
+from conftest import FIXTURES, REPO, built_minimal_site, data_paths, tree_digest
 from hooks import registers as registers_module
 from hooks import schema_check, schema_quick
 from hooks.languages import Languages
@@ -396,10 +396,7 @@ def test_a_register_named_index_is_reserved(tmp_path):
 
 @pytest.fixture(scope="module")
 def good_site(tmp_path_factory):
-    site = make_project(tmp_path_factory.mktemp("robust") / "p", registers=FIXTURES / "minimal")
-    result = site.build()
-    assert result.returncode == 0, result.stderr
-    return site, tree_digest(site.site)
+    return built_minimal_site(tmp_path_factory.mktemp("robust") / "p")
 
 
 def _replace(path: Path, old: str, new: str) -> str:

@@ -82,12 +82,7 @@ def test_serve_keeps_the_last_good_notice_while_a_register_is_broken(tmp_path):
         assert "Traceback" not in terminal()
     finally:
         ended_by_itself = server.poll()
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=20)
+        _stop(server)
     # The server ran until the test stopped it: an exit of its own would mean
     # a failed rebuild took the preview down.
     assert ended_by_itself is None, f"mkdocs serve exited by itself with {ended_by_itself}:\n{terminal()}"
