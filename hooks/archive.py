@@ -17,16 +17,14 @@ from dataclasses import dataclass, field
 from typing import Callable
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
-from . import rules, schema_check
 from .history import History
 from .locales import Locale
 from .notice_diff import compare_notices, describe, structured_changes
 from .notice_markdown import _NAME, title_line
-from .registers import Catalogue, Register, _merge
+from .registers import Catalogue, Register, _merge, checked_text
 from .safe_markdown import escape, escape_markdown_line, to_inline_html
 from .timings import timed
 from . import translations
-from .yaml_source import parse
 
 
 # Stand-ins for markup (dates, links) put into a translated sentence after it is escaped.
@@ -68,17 +66,17 @@ class Timeline:
 
 @dataclass
 class Archive:
-    history: History
     timelines: dict = field(default_factory=dict)  # register id -> Timeline
     warnings: list = field(default_factory=list)  # texts for the build log (strict builds fail on them)
     notes: list = field(default_factory=list)  # informational: archived texts that cannot be shown
-    rendered: dict = field(default_factory=dict)  # (register id, date, language) -> Markdown of its version page
+    # (register id, date, language, use_directory_urls) -> Markdown of its version page
+    rendered: dict = field(default_factory=dict)
 
 
 @timed("archive")
 def build_archive(catalogue: Catalogue, history: History, today: dt.date | None = None) -> Archive:
     today_iso = (today or dt.date.today()).isoformat()
-    archive = Archive(history)
+    archive = Archive()
     warning = history.warning()
     if warning is not None:
         archive.warnings.append(warning)
@@ -131,12 +129,7 @@ def _validated(shown: str, text: str, languages) -> tuple:
     """An earlier text parsed and validated, once per process: the history only grows."""
     key = (shown, text, languages)
     if key not in _validated_texts:
-        document, problems = parse(text, shown)
-        if document is not None and isinstance(document.data, dict):
-            problems = problems + schema_check.check(document, "register", languages.known, translations.required_languages(
-                document.data, languages.built, languages.default))
-            problems += rules.check_register(document)
-        _validated_texts[key] = (document, problems)
+        _validated_texts[key] = checked_text(text, shown, languages)
     return _validated_texts[key]
 
 

@@ -161,15 +161,22 @@ def _read_blobs(root: Path, blobs: set) -> dict:
         return {}
     order = sorted(blobs)
     out = _git(root, "cat-file", "--batch", stdin="".join(f"{b}\n" for b in order).encode()).stdout
-    texts, position = {}, 0
-    for _ in order:
+    return {blob: text for blob, text in zip(order, batch_texts(out, len(order))) if text is not None}
+
+
+def batch_texts(out: bytes, count: int) -> list:
+    """The text of each of the `count` objects asked of `git cat-file --batch`,
+    in the order asked; None for one that is missing or not a file."""
+    texts, position = [], 0
+    for _ in range(count):
         end = out.index(b"\n", position)
-        header = out[position:end].decode().split()
+        header = out[position:end].split()
         position = end + 1
-        if len(header) != 3 or header[1] != "blob":
-            continue  # "<id> missing"
+        if len(header) != 3 or header[1] != b"blob":
+            texts.append(None)  # "<name> missing"
+            continue
         size = int(header[2])
-        texts[header[0]] = out[position:position + size].decode("utf-8", "replace")
+        texts.append(out[position:position + size].decode("utf-8", "replace"))
         position += size + 1
     return texts
 

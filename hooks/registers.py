@@ -180,6 +180,20 @@ def load_catalogue(registers_dir: Path, languages: Languages, root: Path | None 
                      {stem: doc for stem, doc in shared.items() if stem != "_organisation"})
 
 
+def checked_text(text: str, shown: str, languages: Languages) -> tuple:
+    """(document, problems) of a register's text at another revision (an
+    earlier version, the base of a review): parsed, and checked by the schema
+    and the rules of a register on its own, as today's files are. The document
+    is None, or not a mapping, when the text is no register at all."""
+    document, problems = parse(text, shown)
+    if document is None or not isinstance(document.data, dict):
+        return document, problems
+    # A new list: `parse` is remembered while serving, and its result must stay as it was.
+    problems = problems + schema_check.check(document, "register", languages.known, translations.required_languages(
+        document.data, languages.built, languages.default))
+    return document, problems + rules.check_register(document)
+
+
 def _merge(stem: str, document: Document, organisation: Document | None, source: str | None = None) -> Register:
     """`source`: the site's default language, whose text stands in for a text a
     register marked as partly translated lacks (hooks/translations.py)."""

@@ -110,15 +110,10 @@ def page_markdown(page: GeneratedPage, project: Project, use_directory_urls: boo
         here = _in_language(project, page.language, page_url(f"{NOTICES_DIR}/index", use_directory_urls))
         return render_index(project.catalogue, locale, notice_url, lambda register_id: relative_url(
             page_url(f"{NOTICES_DIR}/{register_id}", use_directory_urls), here))
-    register = project.catalogue.by_id[page.register_id]
     if project.archive is not None:
         return _notice_with_versions(page, project, use_directory_urls)
-    cookies_url = None
-    if project.inventory is not None:
-        cookies_url = relative_url(page_url(COOKIES_PAGE, use_directory_urls),
-                                   page_url(f"{NOTICES_DIR}/{register.id}", use_directory_urls))
-    return render_notice(register, locale, "../" if use_directory_urls else "index.html", cookies_url,
-                         _website_links(register.data, project, locale, cookies_url))
+    register = project.catalogue.by_id[page.register_id]
+    return _render_at(register, f"{NOTICES_DIR}/{register.id}", project, page.language, use_directory_urls)
 
 
 def _in_language(project: Project, language: str, url: str) -> str:

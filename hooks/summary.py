@@ -8,6 +8,7 @@ import os
 import subprocess
 from pathlib import Path
 
+from .history import batch_texts
 from .yaml_source import parse
 
 MAX_COMMITS = 30  # how far back to look for the commit that added the newest version entry
@@ -133,18 +134,7 @@ def _contents(root: Path, specs: list) -> list | None:
         return None
     if result.returncode != 0:
         return None
-    out, position, texts = result.stdout, 0, []
-    for _ in specs:
-        end = out.index(b"\n", position)
-        header = out[position:end].split()
-        position = end + 1
-        if len(header) != 3 or header[1] != b"blob":
-            texts.append(None)
-            continue
-        size = int(header[2])
-        texts.append(out[position:position + size].decode("utf-8", "replace"))
-        position += size + 1
-    return texts
+    return batch_texts(result.stdout, len(specs))
 
 
 def _commits_per_file(root: Path) -> dict | None:

@@ -16,13 +16,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import rules, schema_check, translations
+from .history import batch_texts
 from .locales import Locale
 from .notice_diff import content_text
 from .notice_markdown import render_notice
 from .problems import Problem, field_path
-from .registers import REGISTER_ID, Catalogue, Register, YAML_SUFFIXES, _merge
-from .yaml_source import parse
+from .registers import REGISTER_ID, Catalogue, Register, YAML_SUFFIXES, _merge, checked_text
 
 
 class RevisionError(Exception):
@@ -53,13 +52,7 @@ def files_at(root: Path, rev: str, registers_dir: str = "registers") -> dict:
     if not blobs:
         return {}
     out = _git(root, "cat-file", "--batch", stdin="".join(f"{b}\n" for b in blobs.values()).encode())
-    texts, position = {}, 0
-    for name in blobs:
-        end = out.index(b"\n", position)
-        size = int(out[position:end].split()[2])
-        texts[name] = out[end + 1:end + 1 + size].decode("utf-8", "replace")
-        position = end + 1 + size + 1
-    return texts
+    return {name: text for name, text in zip(blobs, batch_texts(out, len(blobs))) if text is not None}
 
 
 @dataclass
@@ -80,12 +73,8 @@ def registers_at(texts: dict, catalogue: Catalogue, registers_dir: str = "regist
         if not dot or f".{suffix}" not in YAML_SUFFIXES or not REGISTER_ID.match(stem):
             continue
         shown = f"{registers_dir}/{name}"
-        document, problems = parse(text, shown)
-        if document is not None and isinstance(document.data, dict):
-            problems += schema_check.check(document, "register", languages.known, translations.required_languages(
-                document.data, languages.built, languages.default))
-            problems += rules.check_register(document)
-        else:
+        document, problems = checked_text(text, shown, languages)
+        if document is None or not isinstance(document.data, dict):
             problems = problems or [Problem(shown, 0, "", "not a register")]
         if problems:
             invalid[stem] = problems[0]

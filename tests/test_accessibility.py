@@ -35,11 +35,8 @@ LANGUAGES = {"": "fi", "en/": "en"}  # the example site's URL prefix of each bui
 LOCALES = {code: yaml.safe_load((REPO / "hooks" / "locales" / f"{code}.yml").read_text(encoding="utf-8"))
            for code in LANGUAGES.values()}
 REGISTER_IDS = {path.stem for path in register_files()}
-# What a browser may ask a page to do: nothing leaves 127.0.0.1.
 CONSENT = "[data-md-component=consent]"
 BANNER_FORM = "form[name=consent]"
-
-
 
 
 @pytest.fixture(scope="module")
@@ -52,9 +49,6 @@ def axe_source() -> str:
     if not path.is_file():
         unavailable(f"axe-core is missing from {path.parent}")
     return path.read_text(encoding="utf-8")
-
-
-
 
 
 # --- which pages: one of every kind in every language, found in the built site
@@ -131,6 +125,7 @@ VIEWS = [pytest.param(1280, "light", id="1280px-light"), pytest.param(390, "ligh
          pytest.param(1280, "dark", id="1280px-dark"), pytest.param(390, "dark", id="390px-dark")]
 
 
+# What a browser may ask a page to do: nothing leaves 127.0.0.1.
 def _route(origin: str, route) -> None:
     url = route.request.url
     # The search index: the theme's worker indexes it on every page load, which
@@ -349,7 +344,7 @@ def test_a_table_on_a_phone_is_stacked_rows_and_the_rights_text_gets_the_width(b
 
 # --- print
 
-def pdf_text(page) -> str:
+def pdf_text(page) -> tuple[str, int]:
     from pypdf import PdfReader
     reader = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=False)))
     return "\n".join(p.extract_text() or "" for p in reader.pages), len(reader.pages)
@@ -415,7 +410,6 @@ def test_with_ci_a_missing_browser_fails_instead_of_skipping(tmp_path):
     assert code != 0 and "with CI=true the browser tests must run" in output and "skipped" not in output
     code, output = outcomes[""]
     assert code == 0 and "1 skipped" in output
-
 
 
 # --- the HTML step alone (hooks/html_a11y.py)

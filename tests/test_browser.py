@@ -37,11 +37,6 @@ document.cookie = "_pk_ses.1.a1b2=1; path=/; max-age=1800";
 """
 
 
-
-
-
-
-
 def disclosed(site, prefix: str = "", categories: tuple = ()) -> list[tuple[str, str]]:
     """(type, name) of every row of the generated cookie notice, optionally of some categories only."""
     rows = []

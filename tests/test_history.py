@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import yaml
 
-from conftest import FIXTURES, GIT_ENV, REPO, make_project, git_commit_all
+from conftest import FIXTURES, GIT_ENV, REPO, make_project
 from hooks import history
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -194,9 +194,9 @@ def test_atom_feed_per_language_has_the_required_elements(built):
             href = link.get("href")
             assert href.endswith("/changes/")
             site_url = built.config().get("site_url")
-            if site_url:  # an absolute address under the site's own
-                assert href.startswith(f"{site_url.rstrip('/')}/{prefix}notices/"), href
-                href = href[len(f"{site_url.rstrip('/')}/{prefix}notices/"):]
+            assert site_url  # an absolute address under the site's own
+            assert href.startswith(f"{site_url.rstrip('/')}/{prefix}notices/"), href
+            href = href[len(f"{site_url.rstrip('/')}/{prefix}notices/"):]
             assert (built.site / f"{prefix}notices" / href / "index.html").is_file()
         assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == lang
 

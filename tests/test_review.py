@@ -8,8 +8,6 @@ import datetime as dt
 import json
 import posixpath
 import re
-import subprocess
-from pathlib import Path
 from urllib.parse import urlsplit, unquote
 
 import pytest

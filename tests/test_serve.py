@@ -20,7 +20,9 @@ import urllib.request
 
 from pathlib import Path
 
-from conftest import FIXTURES, REPO, make_project, run_env, tree_digest
+import yaml
+
+from conftest import FIXTURES, REPO, make_project, run_env
 
 WAIT = 60  # seconds: bounded polling for each change to show up
 
@@ -56,13 +58,7 @@ def test_serve_keeps_the_last_good_notice_while_a_register_is_broken(tmp_path):
     port = free_port()
     url = f"http://127.0.0.1:{port}/notices/members/"
     log_path = tmp_path / "serve.log"
-    env = {**run_env(), "PYTHONUNBUFFERED": "1"}
-    # --livereload explicitly: with some click versions it was off by default
-    # (MkDocs issues #4032, #4055).
-    command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}"]
-    with open(log_path, "w", encoding="utf-8") as log:
-        server = subprocess.Popen(command, cwd=site.root, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
+    server = _start_serving(site, log_path, port)
     terminal = lambda: log_path.read_text(encoding="utf-8")  # noqa: E731
     try:
         first = wait_for(lambda: fetch(url), "the first build to be served")
@@ -94,6 +90,8 @@ LANGUAGES = {"fi": "", "en": "en/"}  # URL prefix of each language
 
 def _start_serving(site, log_path: Path, port: int) -> subprocess.Popen:
     env = {**run_env(), "PYTHONUNBUFFERED": "1"}
+    # --livereload explicitly: with some click versions it was off by default
+    # (MkDocs issues #4032, #4055).
     command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}"]
     with open(log_path, "w", encoding="utf-8") as log:
         return subprocess.Popen(command, cwd=site.root, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -123,7 +121,7 @@ def _clean_build(site, site_url: str, destination: Path) -> dict:
     address as site_url (the server sets it so)."""
     config = site.config()
     config["site_url"] = site_url
-    (site.root / "reference.yml").write_text(__import__("yaml").safe_dump(config, allow_unicode=True), encoding="utf-8")
+    (site.root / "reference.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     try:
         result = site.run("-m", "mkdocs", "build", "-q", "-f", "reference.yml", "-d", str(destination))
     finally:
@@ -138,7 +136,8 @@ _POLICY = re.compile(rb'\n  <meta http-equiv="Content-Security-Policy" content="
 def _digest_without_policy(folder: Path) -> dict:
     """tree_digest, but for the Content-Security-Policy a built site has and a
     served one may not (it would block the live-reload script: hooks/csp.py)."""
-    return {name: hashlib.sha256(_POLICY.sub(b"", (folder / name).read_bytes())).hexdigest() for name in tree_digest(folder)}
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(_POLICY.sub(b"", p.read_bytes())).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_serve_shows_every_edit_on_every_dependent_page_in_every_language(tmp_path):
