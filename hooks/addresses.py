@@ -28,7 +28,7 @@ def language_of(src_uri: str, languages: Languages) -> tuple[str, str]:
 def destination(src_uri: str, languages: Languages, use_directory_urls: bool = True) -> str:
     """The file `src_uri` (a path under docs/, or a generated page) becomes in the built site."""
     language, path = language_of(src_uri, languages)
-    prefix = "" if language == languages.default else f"{language}/"
+    prefix = languages.url_prefix(language)
     stem, ext = posixpath.splitext(path)
     if ext != ".md":
         return prefix + path  # copied as it is

@@ -26,3 +26,7 @@ class Languages:
     def page_suffix(self, language: str) -> str:
         """The file-name suffix mkdocs-static-i18n expects: none for the default language."""
         return "" if language == self.default else f".{language}"
+
+    def url_prefix(self, language: str) -> str:
+        """The folder of a language's pages in the built site: none for the default language."""
+        return "" if language == self.default else f"{language}/"

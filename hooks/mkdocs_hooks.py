@@ -243,7 +243,7 @@ def _write_feeds(config) -> None:
         return
     site_url = (config.site_url or "").rstrip("/")
     for language in project.languages.built:
-        prefix = "" if language == project.languages.default else f"{language}/"
+        prefix = project.languages.url_prefix(language)
         base = f"{site_url}/{prefix}" if site_url else ""
         path = Path(config.site_dir) / prefix / FEED
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -296,6 +296,11 @@ def on_nav(nav, config, files):
     return nav
 
 
+def _build_language(config) -> str | None:
+    """The language this build renders: mkdocs-static-i18n runs a build per language."""
+    return getattr(config.plugins.get("i18n"), "current_language", None)
+
+
 def _configure_cookies(config, files) -> None:
     """The consent banner and the footer links in the language this build
     renders. Set here: after mkdocs-static-i18n has set up the build for its
@@ -303,8 +308,7 @@ def _configure_cookies(config, files) -> None:
     inventory = _state.project.inventory if _state.project is not None else None
     if inventory is None:
         return
-    i18n = config.plugins.get("i18n")
-    language = getattr(i18n, "current_language", None) or _state.project.languages.default
+    language = _build_language(config) or _state.project.languages.default
     src_uri = next(src for src, page in _state.pages.items() if page.cookies and page.language == language)
     _state.cookies_url = files.get_file_from_path(src_uri).url
     _state.locale = locale = _state.project.locales[language]
@@ -349,9 +353,7 @@ def on_page_context(context, page, config, nav):
 def _print_address(output: str, page, config) -> str:
     """After the search plugin has taken the page's text: the address line is for paper only."""
     if _state.project is not None:
-        i18n = config.plugins.get("i18n")
-        language = getattr(i18n, "current_language", None) or _state.project.languages.default
-        locale = _state.project.locales.get(language)
+        locale = _state.project.locales.get(_build_language(config) or _state.project.languages.default)
         if locale is not None:
             address = page.canonical_url or "/" + page.url
             output = html_a11y.print_address(output, locale("print.address"), address)
@@ -413,8 +415,7 @@ def _plan_reuse(config, files) -> None:
     nothing (its kept output is written in on_post_page)."""
     if _preview is None or _search_plugin(config) is None:
         return
-    i18n = config.plugins.get("i18n")
-    language = getattr(i18n, "current_language", None) or ""
+    language = _build_language(config) or ""
     settings = json.dumps(dict(config.extra), sort_keys=True, default=str)
     custom_dir = config.theme.custom_dir
     site = site_key(Path(config.config_file_path).resolve(), Path(config.docs_dir),

@@ -118,7 +118,7 @@ def page_markdown(page: GeneratedPage, project: Project, use_directory_urls: boo
 
 def _in_language(project: Project, language: str, url: str) -> str:
     """A page's URL from the site root: a language other than the default one has its folder."""
-    return url if language == project.languages.default else f"{language}/{url}"
+    return project.languages.url_prefix(language) + url
 
 
 def _notice_link(project: Project, register, language: str, here: str, use_directory_urls: bool) -> str:
