@@ -3,9 +3,15 @@ one is in force today, and the Markdown of the version pages, the changes pages
 and the version history section; the Atom feed of changes.
 
 A register's `versions` list (newest first) is its public changelog. The
-newest version's text is the register file as it is now; an earlier version's
-text comes from git (hooks/history.py). A version older than the repository
-(a notice that existed on paper) is listed with its date and summary only.
+newest version's text is the register file as it is now, with today's
+organisation defaults; an earlier version's text comes from git
+(hooks/history.py), merged with `_organisation.yml` as it stood in the same
+commit (no defaults if there was none then), never with today's: its page
+shows the controller, contacts and other shared texts that were published
+with it. An earlier version that does not validate with today's rules, with
+those defaults, is listed without its text (a note in the build log says why).
+A version older than the repository (a notice that existed on paper) is listed
+with its date and summary only.
 A version dated after today is announced: the version before it stays in force.
 """
 from __future__ import annotations
@@ -17,11 +23,13 @@ from dataclasses import dataclass, field
 from typing import Callable
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
-from .history import History
+from .history import History, Version
 from .locales import Locale
 from .notice_diff import compare_notices, describe, structured_changes
 from .notice_markdown import _NAME, title_line
-from .registers import Catalogue, Register, _merge, checked_text
+from .problems import Problem
+from .registers import Catalogue, Register, _merge, checked_organisation, checked_text
+from .rules import check_merged
 from .safe_markdown import escape, escape_markdown_line, to_inline_html
 from .timings import timed
 from . import translations
@@ -96,7 +104,7 @@ def _timeline(register: Register, catalogue: Catalogue, history: History, today:
             text_of = register  # the file as it is now
         elif history.complete:
             stored = history.version_text(file_name, date)
-            text_of = _archived(register, stored.text, catalogue, archive) if stored is not None else None
+            text_of = _archived(register, date, stored, catalogue, archive) if stored is not None else None
         else:
             text_of = None
         versions.append(NoticeVersion(date, entry["summary"], text_of, end))
@@ -112,24 +120,54 @@ def _timeline(register: Register, catalogue: Catalogue, history: History, today:
     return timeline
 
 
-def _archived(register: Register, text: str, catalogue: Catalogue, archive: Archive) -> Register | None:
-    """An earlier text of the register, validated and merged with today's organisation defaults."""
-    document, problems = _validated(f"{register.file} (earlier version)", text, catalogue.languages)
+def _archived(register: Register, date: str, stored: Version, catalogue: Catalogue,
+              archive: Archive) -> Register | None:
+    """An earlier text of the register, validated and merged with the
+    organisation defaults of the same commit, then checked as today's build
+    checks a register with its defaults; None, with a note, if any of it fails."""
+    languages = catalogue.languages
+    document, problems = _validated(checked_text, f"{register.file} (earlier version)", stored.text, languages)
     if problems or document is None:
-        archive.notes.append(f"{register.file}: an earlier version does not validate with today's rules and is "
+        archive.notes.append(f"{register.file}: the version of {date} does not validate with today's rules and is "
                              f"listed without its text ({problems[0] if problems else 'not a register'})")
         return None
-    return _merge(register.id, document, catalogue.organisation, catalogue.languages.default)
+    folder = register.file.rpartition("/")[0] or "."
+    files = " and ".join(f"{folder}/{name}" for name, _ in stored.organisation)
+    organisation, problems = _organisation_then(stored.organisation, files, languages)
+    if problems:
+        archive.notes.append(f"{register.file}: the version of {date} is listed without its text: {files} as it "
+                             f"stood then does not validate with today's rules ({problems[0]})")
+        return None
+    merged = _merge(register.id, document, organisation, languages.default)
+    problems = check_merged(merged.data, merged.sources, document, organisation)
+    if problems:
+        defaults = f"{files} as it stood then" if files else f"no {folder}/_organisation.yml (there was none then)"
+        archive.notes.append(f"{register.file}: the version of {date} is listed without its text: with {defaults} "
+                             f"it does not validate with today's rules ({problems[0]})")
+        return None
+    return merged
 
 
-_validated_texts: dict = {}  # (file, text, languages) -> (document, problems): `mkdocs serve` rebuilds
+def _organisation_then(files: tuple, shown: str, languages) -> tuple:
+    """(document or None, problems) of the organisation defaults of an earlier
+    version: `files` as history.Version gives them; none at all is no defaults,
+    as in today's build of a project without `_organisation.yml`."""
+    if not files:
+        return None, []
+    if len(files) > 1:  # as in today's build, neither spelling wins
+        return None, [Problem(shown, 0, "", "the same shared file with two extensions")]
+    return _validated(checked_organisation, f"{shown} (earlier version)", files[0][1], languages)
 
 
-def _validated(shown: str, text: str, languages) -> tuple:
-    """An earlier text parsed and validated, once per process: the history only grows."""
-    key = (shown, text, languages)
+_validated_texts: dict = {}  # (check, file, text, languages) -> (document, problems): `mkdocs serve` rebuilds
+
+
+def _validated(check, shown: str, text: str, languages) -> tuple:
+    """An earlier text parsed and validated by `check` (registers.checked_text
+    or checked_organisation), once per distinct text and process: the history only grows."""
+    key = (check, shown, text, languages)
     if key not in _validated_texts:
-        _validated_texts[key] = checked_text(text, shown, languages)
+        _validated_texts[key] = check(text, shown, languages)
     return _validated_texts[key]
 
 

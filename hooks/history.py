@@ -2,10 +2,13 @@
 
 The `versions` list of a register is its public changelog; the text of an
 earlier version is the register file as it stood in the last commit in which
-that version's date headed the list. The whole history costs three git
-processes, whatever the number of registers and versions: one `rev-parse`
-(HEAD, the registers tree, whether the clone is shallow), one `git log` over
-the registers folder and one `git cat-file --batch` for every file state.
+that version's date headed the list, and its organisation defaults are
+`_organisation.yml` as it stood in that same commit (the commit that last
+changed the register file while the date headed it). The whole history costs
+three git processes, whatever the number of registers and versions: one
+`rev-parse` (HEAD, the registers tree, whether the clone is shallow), one
+`git log` over the registers folder and one `git cat-file --batch` for every
+file state and the organisation file at each of their commits.
 The result is cached by HEAD commit and registers tree, so that `mkdocs serve`
 reads the history again only after a commit.
 """
@@ -19,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from . import timings
+from .registers import YAML_SUFFIXES
 
 # Why each kind of missing history matters, and the fix (named once, in the warning).
 FIX = ("check out the full history: on GitHub Actions give actions/checkout `fetch-depth: 0`; "
@@ -31,14 +35,20 @@ _HEAD_DATE = re.compile(r"^versions:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)
                         re.MULTILINE)
 _RAW_LINE = re.compile(r":\d{6} \d{6} [0-9a-f]+ ([0-9a-f]+) [A-Z]\d*\t(.+)")
 
+# The shared file whose defaults registers.py merges into every register, in either spelling.
+ORGANISATION_FILES = tuple(f"_organisation{suffix}" for suffix in YAML_SUFFIXES)
+
 git_calls = 0  # git processes started by this module (tests count them)
 
 
 @dataclass(frozen=True)
 class Version:
-    """One state of a register file: the commit and the file's text."""
+    """One state of a register file: the commit, the file's text and the
+    organisation defaults in that commit: (file name, text) of each spelling
+    of `_organisation.yml` there was, none when there was no such file."""
     commit: str
     text: str
+    organisation: tuple = ()
 
 
 @dataclass
@@ -120,15 +130,22 @@ def _read_history(root: Path, registers_dir: str) -> History:
 
 def _read_texts(root: Path, registers_dir: str) -> dict:
     states = _file_states(root, registers_dir)
-    blobs = _read_blobs(root, {blob for entries in states.values() for _, blob in entries})
+    blobs = {blob for entries in states.values() for _, blob in entries}
+    # The organisation file by the commit's own tree (`<commit>:<path>`), not by
+    # the log's order: exact across merges too, and in the same batch.
+    shared = {(commit, name): f"{commit}:./{registers_dir.rstrip('/')}/{name}"
+              for entries in states.values() for commit, _ in entries for name in ORGANISATION_FILES}
+    objects = _read_objects(root, blobs | set(shared.values()))
     texts: dict = {}
     for file_name, entries in states.items():
         found = texts.setdefault(file_name, {})
         for commit, blob in entries:  # newest first: the first state seen with a date is its last
-            text = blobs.get(blob)
+            text = objects.get(blob)
             date = head_date(text) if text is not None else None
             if date is not None and date not in found:
-                found[date] = Version(commit, text)
+                organisation = tuple((name, objects[shared[commit, name]]) for name in ORGANISATION_FILES
+                                     if shared[commit, name] in objects)
+                found[date] = Version(commit, text, organisation)
     return texts
 
 
@@ -155,13 +172,16 @@ def _file_states(root: Path, registers_dir: str) -> dict:
     return states
 
 
-def _read_blobs(root: Path, blobs: set) -> dict:
-    """blob id -> text, from one `git cat-file --batch`."""
-    if not blobs:
+def _read_objects(root: Path, names: set) -> dict:
+    """object name (a blob id, `<commit>:<path>`) -> text, from one `git cat-file --batch`;
+    a name with no file (a path not in that commit) is left out."""
+    if not names:
         return {}
-    order = sorted(blobs)
+    order = sorted(names)
     out = _git(root, "cat-file", "--batch", stdin="".join(f"{b}\n" for b in order).encode()).stdout
-    return {blob: text for blob, text in zip(order, batch_texts(out, len(order))) if text is not None}
+    same: dict = {}  # one string per distinct text: the organisation file is read once per commit
+    return {name: same.setdefault(text, text) for name, text in zip(order, batch_texts(out, len(order)))
+            if text is not None}
 
 
 def batch_texts(out: bytes, count: int) -> list:

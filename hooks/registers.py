@@ -141,8 +141,7 @@ def load_catalogue(registers_dir: Path, languages: Languages, root: Path | None 
     organisation = shared.get("_organisation")
     if organisation is not None:
         try:
-            problems += schema_check.check(organisation, "organisation", languages.known, languages.built)
-            problems += rules.check_organisation(organisation)
+            problems += organisation_problems(organisation, languages)
         except Exception as error:
             problems.append(internal_error(organisation.file, "checking this file", error))
     inventory = shared.get(cookies.INVENTORY)
@@ -192,6 +191,21 @@ def checked_text(text: str, shown: str, languages: Languages) -> tuple:
     problems = problems + schema_check.check(document, "register", languages.known, translations.required_languages(
         document.data, languages.built, languages.default))
     return document, problems + rules.check_register(document)
+
+
+def organisation_problems(organisation: Document, languages: Languages) -> list[Problem]:
+    """What the schema and the rules say of `_organisation.yml` (a mapping)."""
+    return (schema_check.check(organisation, "organisation", languages.known, languages.built)
+            + rules.check_organisation(organisation))
+
+
+def checked_organisation(text: str, shown: str, languages: Languages) -> tuple:
+    """(document, problems) of `_organisation.yml` at another revision, checked
+    as today's file is. Problems, never a silent None, when it is no mapping."""
+    document, problems = parse(text, shown)
+    if document is None or not isinstance(document.data, dict):
+        return None, problems or [Problem(shown, 1, "", "the file must be a mapping of items such as `controller:`")]
+    return document, problems + organisation_problems(document, languages)
 
 
 def _merge(stem: str, document: Document, organisation: Document | None, source: str | None = None) -> Register:
