@@ -69,8 +69,6 @@ class Archive:
     timelines: dict = field(default_factory=dict)  # register id -> Timeline
     warnings: list = field(default_factory=list)  # texts for the build log (strict builds fail on them)
     notes: list = field(default_factory=list)  # informational: archived texts that cannot be shown
-    # (register id, date, language, use_directory_urls) -> Markdown of its version page
-    rendered: dict = field(default_factory=dict)
 
 
 @timed("archive")

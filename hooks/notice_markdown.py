@@ -53,8 +53,8 @@ class _Page:
 
     website_links: tuple = ()  # (name, URL) of the websites the register covers, from `website_visitors`
 
-    def __init__(self, register: Register, locale: Locale, cookies_url: str | None = None):
-        self.data = register.data
+    def __init__(self, register: Register | None, locale: Locale, cookies_url: str | None = None):
+        self.data = register.data if register is not None else {}
         self.locale = locale
         self.lang = locale.code
         self.cookies_url = cookies_url
@@ -352,8 +352,15 @@ def render_notice(register: Register, locale: Locale, index_url: str, cookies_ur
                   website_links=()) -> str:
     """The notice page of one register in one language, as Markdown.
     `website_links`: (name, URL) of the websites whose cookies the register's notice covers."""
-    p = _Page(register, locale, cookies_url)
-    p.website_links = tuple(website_links)
+    return with_links(notice_body(register, locale), locale, index_url, cookies_url, website_links)
+
+
+def notice_body(register: Register, locale: Locale) -> tuple:
+    """The notice's Markdown but for its links to other pages, which depend on
+    the address of the page it is shown on (the notice in force appears at its
+    permanent address and on its version's page): the text before and after the
+    cookie section's content, or the whole text if it has none."""
+    p = _Page(register, locale)
     t = locale
     name = register.data["name"][locale.code]
     created, updated = register.data["created"], register.last_updated
@@ -374,11 +381,27 @@ def render_notice(register: Register, locale: Locale, index_url: str, cookies_ur
     ]
     if "applicable_law" in register.data:
         lines += [_tag("p", f"<strong>{escape(t('labels.applicable_law'))}</strong> {p.inline(register.data['applicable_law'])}"), ""]
+    parts = []
     for number, section in enumerate(notice_sections(register.data), start=1):
         heading = escape_markdown_line(f"{number}. {section_heading(section, register.data, t)}")
-        lines += [f"## {heading} {{#{section.replace('_', '-')}}}", "", _tag("div", _RENDERERS[section](p), "notice-section"), ""]
-    lines += [f'<p class="notice-back"><a href="{escape(index_url)}">{escape(t("index.title"))}</a></p>', ""]
-    return "\n".join(lines)
+        lines += [f"## {heading} {{#{section.replace('_', '-')}}}", ""]
+        if section == "cookies":  # its links are the page's: with_links puts them in
+            parts.append("\n".join(lines + ['<div class="notice-section">']))
+            lines = ["</div>", ""]
+        else:
+            lines += [_tag("div", _RENDERERS[section](p), "notice-section"), ""]
+    parts.append("\n".join(lines))
+    return tuple(parts)
+
+
+def with_links(body: tuple, locale: Locale, index_url: str, cookies_url: str | None = None, website_links=()) -> str:
+    """A notice_body on a page: the cookie section's links and the link back to the index."""
+    back = f'<p class="notice-back"><a href="{escape(index_url)}">{escape(locale("index.title"))}</a></p>'
+    if len(body) == 1:
+        return f"{body[0]}\n{back}\n"
+    p = _Page(None, locale, cookies_url)
+    p.website_links = tuple(website_links)
+    return f"{body[0]}{cookies(p)}{body[1]}\n{back}\n"
 
 
 def render_index(catalogue: Catalogue, locale: Locale, notice_url: Callable[[str], str],
@@ -432,6 +455,8 @@ def untranslated_parts(data: dict, locale: Locale) -> list[str]:
 
 def translation_note(data: dict, locale: Locale) -> str:
     """The note at the top of a page partly shown in the source language ('' if none)."""
+    if locale.code not in translations.pending(data):
+        return ""  # translations.fill gives source texts only to the languages the register marks
     source = translations.source_language(data, locale.code)
     if source is None or source == locale.code:
         return ""
