@@ -20,7 +20,8 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr
 from .history import History
 from .locales import Locale
 from .notice_diff import compare_notices, describe, structured_changes
-from .notice_markdown import _NAME, title_line
+from .html_a11y import cell_label
+from .notice_markdown import _NAME, labelled_cells, table_head, title_line
 from .registers import Catalogue, Register, _merge, checked_text
 from .safe_markdown import escape, escape_markdown_line, to_inline_html
 from .timings import timed
@@ -202,6 +203,8 @@ def history_section(timeline: Timeline, locale: Locale, link: Link, feed_url: st
     """The body of the version history section: every version with its date,
     summary and, where its text is online, links to it and to its changes."""
     t, rows = locale, []
+    headers = [escape(t(key)) for key in ("labels.date", "labels.change", "history.links")]
+    labels = [cell_label(h) for h in headers]
     for version in timeline.versions:
         if version.register is not None:
             links = " · ".join([_a(link(version_path(timeline.register_id, version.date)), t("history.text_link")),
@@ -209,10 +212,8 @@ def history_section(timeline: Timeline, locale: Locale, link: Link, feed_url: st
         else:
             links = escape(t("history.no_page"))
         summary = translations.mark(to_inline_html(version.summary[t.code]), version.summary[t.code])
-        rows.append(f"<tr><td>{_date(t, version.date)}</td><td>{summary}</td>"
-                    f"<td>{links}</td></tr>")
-    head = "".join(f'<th scope="col">{escape(t(key))}</th>' for key in ("labels.date", "labels.change", "history.links"))
-    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        rows.append(f"<tr>{labelled_cells(labels, [_date(t, version.date), summary, links])}</tr>")
+    table = f"<table>{table_head(headers)}<tbody>{''.join(rows)}</tbody></table>"
     feed = f'<p class="notice-feed"><a href="{escape(feed_url)}" type="application/atom+xml">{escape(t("history.feed_link"))}</a></p>'
     return f'<div class="notice-section"><p>{escape(t("history.history_intro"))}</p>{table}{feed}</div>\n'
 

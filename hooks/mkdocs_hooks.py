@@ -473,8 +473,11 @@ def on_page_content(html, page, config, files):
         if kept.title is not None:
             page.meta["title"] = kept.title
     # Tables that read well in a screen reader and on a phone, and, on paper,
-    # the address the page is published at (hooks/html_a11y.py).
-    return html_a11y.mark_links_showing_their_address(html_a11y.improve_tables(html))
+    # the address the page is published at (hooks/html_a11y.py). Generated
+    # pages have their tables labelled by the renderers.
+    if page.file.src_uri not in _state.pages:
+        html = html_a11y.improve_tables(html)
+    return html_a11y.mark_links_showing_their_address(html)
 
 
 def _search_entries_of(page, config) -> None:

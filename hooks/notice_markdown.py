@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from .gdpr import OBJECTION_RIGHTS, applicable_rights
+from .html_a11y import cell_label
 from .locales import Locale
 from .phone import tel_target
 from .registers import Catalogue, Register
@@ -88,9 +89,21 @@ def _fields(pairs: list[tuple[str, str]]) -> str:
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
-    head = _tag("thead", _tag("tr", "".join(f'<th scope="col">{h}</th>' for h in headers)))
-    body = _tag("tbody", "".join(_tag("tr", "".join(_tag("td", c) for c in row)) for row in rows))
-    return _tag("table", head + body)
+    labels = [cell_label(h) for h in headers]
+    body = _tag("tbody", "".join(_tag("tr", labelled_cells(labels, row)) for row in rows))
+    return _tag("table", table_head(headers) + body)
+
+
+def table_head(headers: list[str]) -> str:
+    return _tag("thead", _tag("tr", "".join(f'<th scope="col">{h}</th>' for h in headers)))
+
+
+def labelled_cells(labels: list[str], cells: list[str]) -> str:
+    """A body row's cells, each labelled with its column's header (`labels`:
+    html_a11y.cell_label of each), as html_a11y.improve_tables labels the
+    tables of hand-written pages: the build need not parse generated tables again."""
+    return "".join(f'<td data-label="{labels[i]}">{cell}</td>' if i < len(labels) and labels[i] else f"<td>{cell}</td>"
+                   for i, cell in enumerate(cells))
 
 
 def _none(p: _Page, key: str) -> str:

@@ -4,6 +4,7 @@ for the others), and their Markdown."""
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from . import archive as versions
@@ -89,6 +90,7 @@ def page_url(path: str, use_directory_urls: bool = True) -> str:
     return path + "/" if use_directory_urls else path + ".html"
 
 
+@lru_cache(maxsize=8192)  # every notice links the same few pages (posixpath.relpath asks for the cwd)
 def relative_url(target: str, source: str) -> str:
     """The link from the page at URL `source` to the page at URL `target`."""
     here = source if source.endswith("/") else posixpath.dirname(source)
