@@ -368,12 +368,24 @@ def render_notice(register: Register, locale: Locale, index_url: str, cookies_ur
     return with_links(notice_body(register, locale), locale, index_url, cookies_url, website_links)
 
 
-def notice_body(register: Register, locale: Locale) -> tuple:
+# Sections drawn from the register's item of the same name and the locale only:
+# two versions with equal items show the same section.
+_OWN_ITEM_ONLY = frozenset({
+    "controller", "data_protection_officer", "contacts", "purposes", "provision", "data_subjects",
+    "data_categories", "special_categories", "sources", "transfers", "retention", "security", "automated_decisions",
+})
+
+
+def notice_body(register: Register, locale: Locale, sections_seen: dict | None = None) -> tuple:
     """The notice's Markdown but for its links to other pages, which depend on
     the address of the page it is shown on (the notice in force appears at its
     permanent address and on its version's page): the text before and after the
-    cookie section's content, or the whole text if it has none."""
+    cookie section's content, or the whole text if it has none.
+    `sections_seen`: section -> (item, HTML) of another version of the same
+    register in the same language, reused where the item is equal."""
     p = _Page(register, locale)
+    if translations.pending(register.data):
+        sections_seen = None  # texts filled in from the source language are marked: not plain equality
     t = locale
     name = register.data["name"][locale.code]
     created, updated = register.data["created"], register.last_updated
@@ -402,9 +414,19 @@ def notice_body(register: Register, locale: Locale) -> tuple:
             parts.append("\n".join(lines + ['<div class="notice-section">']))
             lines = ["</div>", ""]
         else:
-            lines += [_tag("div", _RENDERERS[section](p), "notice-section"), ""]
+            lines += [_tag("div", _section_html(section, p, sections_seen), "notice-section"), ""]
     parts.append("\n".join(lines))
     return tuple(parts)
+
+
+def _section_html(section: str, p: _Page, sections_seen: dict | None) -> str:
+    if sections_seen is None or section not in _OWN_ITEM_ONLY:
+        return _RENDERERS[section](p)
+    item = p.data.get(section)
+    seen = sections_seen.get(section)
+    if seen is None or seen[0] != item:
+        seen = sections_seen[section] = (item, _RENDERERS[section](p))
+    return seen[1]
 
 
 def with_links(body: tuple, locale: Locale, index_url: str, cookies_url: str | None = None, website_links=()) -> str:

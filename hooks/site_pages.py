@@ -102,10 +102,11 @@ def relative_url(target: str, source: str) -> str:
 class Renders:
     """What the pages rendered together share, dropped with them (a build keeps
     only the pages' Markdown): each version's notice_body (the permanent address
-    shows the version in force too) and each version page's Markdown (changes
-    pages compare it)."""
+    shows the version in force too), the sections one version has in common with
+    another, and each version page's Markdown (changes pages compare it)."""
     bodies: dict = field(default_factory=dict)  # (register id, date, language) -> notice_body
     versions: dict = field(default_factory=dict)  # (register id, date, language, use_directory_urls) -> Markdown
+    sections: dict = field(default_factory=dict)  # (register id, language) -> notice_body's sections_seen
 
 
 @timed("render")
@@ -187,7 +188,8 @@ def _version_body(project: Project, register_id: str, date: str, language: str, 
     bodies = renders.bodies
     if key not in bodies:
         version = project.archive.timelines[register_id].version(date)
-        bodies[key] = notice_body(version.register, project.locales[language])
+        seen = renders.sections.setdefault((register_id, language), {})
+        bodies[key] = notice_body(version.register, project.locales[language], seen)
     return bodies[key]
 
 
