@@ -197,15 +197,16 @@ def report(args, languages, runs_a, runs_b, pages, size_a, size_b, same) -> None
     row("(a)/(b) CPU", [a.cpu / b.cpu for a, b in zip(runs_a, runs_b)], "", 3)
     print(f"{'    fastest (a) / fastest (b)':<34}{min(r.cpu for r in runs_a) / min(r.cpu for r in runs_b):>9.3f}")
     phase = {name: [r.timings.get(name, {}).get("seconds", 0.0) for r in runs_a]
-             for name in (*PHASES, "archive", "hooks", "imports")}
+             for name in (*PHASES, "archive", "hooks", "pages", "imports")}
     row("(c) hooks: load (read, parse)", phase["load"], "s", 3)
     row("    validate (schema, rules)", phase["validate"], "s", 3)
     row("    history (git log, blobs)", phase["history"], "s", 3)
     row("    archive (earlier texts)", phase["archive"], "s", 3)
     row("    render (page Markdown)", phase["render"], "s", 3)
     row("    all glue (incl. the above)", phase["hooks"], "s", 3)
+    row("    page events (labels, CSP)", phase["pages"], "s", 3)
     row("    importing the hooks", phase["imports"], "s", 3)
-    hooks_total = [h + i for h, i in zip(phase["hooks"], phase["imports"])]
+    hooks_total = [h + p + i for h, p, i in zip(phase["hooks"], phase["pages"], phase["imports"])]
     row("    hooks in all", hooks_total, "s", 3)
     row("(d) peak memory (a)", [r.peak_rss_kb / 1024 for r in runs_a], "MB", 0)
     row("    peak memory (b)", [r.peak_rss_kb / 1024 for r in runs_b], "MB", 0)

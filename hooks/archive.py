@@ -26,7 +26,8 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr
 from .history import History, Version
 from .locales import Locale
 from .notice_diff import compare_notices, describe, structured_changes
-from .notice_markdown import _NAME, title_line
+from .html_a11y import cell_label
+from .notice_markdown import _NAME, labelled_cells, table_head, title_line
 from .problems import Problem
 from .registers import Catalogue, Register, _merge, checked_organisation, checked_text
 from .rules import check_merged
@@ -77,8 +78,6 @@ class Archive:
     timelines: dict = field(default_factory=dict)  # register id -> Timeline
     warnings: list = field(default_factory=list)  # texts for the build log (strict builds fail on them)
     notes: list = field(default_factory=list)  # informational: archived texts that cannot be shown
-    # (register id, date, language, use_directory_urls) -> Markdown of its version page
-    rendered: dict = field(default_factory=dict)
 
 
 @timed("archive")
@@ -242,6 +241,8 @@ def history_section(timeline: Timeline, locale: Locale, link: Link, feed_url: st
     """The body of the version history section: every version with its date,
     summary and, where its text is online, links to it and to its changes."""
     t, rows = locale, []
+    headers = [escape(t(key)) for key in ("labels.date", "labels.change", "history.links")]
+    labels = [cell_label(h) for h in headers]
     for version in timeline.versions:
         if version.register is not None:
             links = " · ".join([_a(link(version_path(timeline.register_id, version.date)), t("history.text_link")),
@@ -249,10 +250,8 @@ def history_section(timeline: Timeline, locale: Locale, link: Link, feed_url: st
         else:
             links = escape(t("history.no_page"))
         summary = translations.mark(to_inline_html(version.summary[t.code]), version.summary[t.code])
-        rows.append(f"<tr><td>{_date(t, version.date)}</td><td>{summary}</td>"
-                    f"<td>{links}</td></tr>")
-    head = "".join(f'<th scope="col">{escape(t(key))}</th>' for key in ("labels.date", "labels.change", "history.links"))
-    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        rows.append(f"<tr>{labelled_cells(labels, [_date(t, version.date), summary, links])}</tr>")
+    table = f"<table>{table_head(headers)}<tbody>{''.join(rows)}</tbody></table>"
     feed = f'<p class="notice-feed"><a href="{escape(feed_url)}" type="application/atom+xml">{escape(t("history.feed_link"))}</a></p>'
     return f'<div class="notice-section"><p>{escape(t("history.history_intro"))}</p>{table}{feed}</div>\n'
 

@@ -13,7 +13,8 @@ from babel.units import format_unit
 
 from .cookies import CATEGORIES, Inventory
 from .locales import Locale
-from .notice_markdown import _table, _tag
+from .html_a11y import cell_label
+from .notice_markdown import _table, _tag, labelled_cells, table_head
 from .safe_markdown import escape, escape_markdown_line, to_html, to_inline_html
 
 _AMOUNT = re.compile(r"([0-9]+) (minute|hour|day|week|month|year)s?")
@@ -47,7 +48,7 @@ def _party(item: dict) -> str:
 def _items_table(items: list, locale: Locale) -> str:
     t, lang = locale, locale.code
     headers = [escape(t(f"cookies.columns.{key}")) for key in ("name", "type", "provider", "purpose", "duration")]
-    rows = []
+    labels, rows = [cell_label(h) for h in headers], []
     for item in items:
         cells = [
             f"<code>{escape(item['name'])}</code>",
@@ -57,10 +58,9 @@ def _items_table(items: list, locale: Locale) -> str:
             duration(item["duration"], locale),
         ]
         rows.append(f'<tr data-storage-type="{escape(item["type"])}" data-storage-name="{escape(item["name"])}">'
-                    + "".join(_tag("td", cell) for cell in cells) + "</tr>")
-    head = _tag("thead", _tag("tr", "".join(f'<th scope="col">{h}</th>' for h in headers)))
+                    + labelled_cells(labels, cells) + "</tr>")
     # The class sits on a wrapper: mkdocs-material styles only tables without one.
-    return _tag("div", f'<table>{head}{_tag("tbody", "".join(rows))}</table>', "cookie-table")
+    return _tag("div", f'<table>{table_head(headers)}{_tag("tbody", "".join(rows))}</table>', "cookie-table")
 
 
 def _transfers(service: dict, locale: Locale) -> str:
@@ -96,7 +96,7 @@ def _website_items_table(website: dict, locale: Locale) -> str:
     data-storage-* attributes: the browser checks concern this site only."""
     t, lang = locale, locale.code
     headers = [escape(t(f"cookies.columns.{key}")) for key in ("name", "type", "category", "provider", "purpose", "duration")]
-    rows = []
+    labels, rows = [cell_label(h) for h in headers], []
     for item in website["storage"]:
         name = (f"<code>{escape(item['name'])}</code>" if item["name"] != "*"
                 else escape(t("cookies.websites.any_name")))
@@ -108,9 +108,8 @@ def _website_items_table(website: dict, locale: Locale) -> str:
             to_inline_html(item["purpose"][lang]),
             duration(item["duration"], locale),
         ]
-        rows.append(f'<tr data-category="{escape(item["category"])}">' + "".join(_tag("td", c) for c in cells) + "</tr>")
-    head = _tag("thead", _tag("tr", "".join(f'<th scope="col">{h}</th>' for h in headers)))
-    return _tag("div", f'<table>{head}{_tag("tbody", "".join(rows))}</table>', "cookie-table")
+        rows.append(f'<tr data-category="{escape(item["category"])}">' + labelled_cells(labels, cells) + "</tr>")
+    return _tag("div", f'<table>{table_head(headers)}{_tag("tbody", "".join(rows))}</table>', "cookie-table")
 
 
 def _website_service(service: dict, locale: Locale) -> str:

@@ -77,6 +77,12 @@ def _label_row(row: str, labels: list[str]) -> str:
     return _CELL_START.sub(add, row)
 
 
+def cell_label(header_html: str) -> str:
+    """The `data-label` value of the cells under a header cell with this HTML
+    (for renderers that write their tables labelled)."""
+    return _attribute(_text(header_html))
+
+
 def _text(fragment: str) -> str:
     """A header cell's text, as it reads (tags dropped, spaces collapsed)."""
     return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())

@@ -6,7 +6,7 @@ language is complete or it does not build."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,12 +24,14 @@ REFERENCE = "en"
 class Locale:
     code: str
     texts: dict
+    # dotted key -> its text: a notice asks for the same few hundred keys on every page
+    _found: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __call__(self, dotted: str, **values) -> str:
         """The text at `dotted` (e.g. 'sections.controller'), with {placeholders} filled."""
-        node = self.texts
-        for part in dotted.split("."):
-            node = node[part]
+        node = self._found.get(dotted)
+        if node is None:
+            node = self._found[dotted] = self.get(dotted)
         return node.format(**values) if values else node
 
     def get(self, dotted: str):

@@ -161,6 +161,7 @@ def _with_policy(html: str, config) -> str:
 
 
 @_author_errors
+@timings.timed("pages")
 def on_post_template(output_content, template_name, config):
     # 404.html; other templates (sitemap.xml) have no <head> and stay as they are.
     return _with_policy(output_content, config) if template_name.endswith(".html") else output_content
@@ -323,6 +324,7 @@ def _configure_cookies(config, files) -> None:
 
 
 @_author_errors
+@timings.timed("pages")
 def on_pre_page(page, config, files):
     # The sitemap's <lastmod>: the notice's own last update, not the day of the
     # build, so that two builds of the same data are identical.
@@ -334,6 +336,7 @@ def on_pre_page(page, config, files):
 
 
 @_author_errors
+@timings.timed("pages")
 def on_page_context(context, page, config, nav):
     # mkdocs-material writes `page.title | striptags` into <title>, and striptags
     # turns the escaped `&lt;script&gt;` of a register name back into markup.
@@ -461,6 +464,7 @@ def on_env(env, config, files):
 _compiled = None  # the Jinja bytecode cache while serving
 
 
+@timings.timed("pages")
 def on_page_content(html, page, config, files):
     kept = _rebuild.reused.get(page.file.dest_uri)
     if kept is not None:
@@ -469,8 +473,11 @@ def on_page_content(html, page, config, files):
         if kept.title is not None:
             page.meta["title"] = kept.title
     # Tables that read well in a screen reader and on a phone, and, on paper,
-    # the address the page is published at (hooks/html_a11y.py).
-    return html_a11y.mark_links_showing_their_address(html_a11y.improve_tables(html))
+    # the address the page is published at (hooks/html_a11y.py). Generated
+    # pages have their tables labelled by the renderers.
+    if page.file.src_uri not in _state.pages:
+        html = html_a11y.improve_tables(html)
+    return html_a11y.mark_links_showing_their_address(html)
 
 
 def _search_entries_of(page, config) -> None:
@@ -494,6 +501,7 @@ def _search_entries_of(page, config) -> None:
 
 @event_priority(-110)  # last: keep and write the page exactly as written to disk
 @_author_errors
+@timings.timed("pages")
 def on_post_page(output, page, config):
     dest = page.file.dest_uri
     kept = _rebuild.reused.get(dest)

@@ -34,7 +34,13 @@ NEWLINE = "\n"
 class Section:
     id: str  # the section's anchor, e.g. "legal-bases"
     heading: str  # without its number
-    text: str  # plain text, one line per paragraph, list item or table row
+    body: str  # its Markdown as rendered (generated HTML)
+
+    @functools.cached_property
+    def text(self) -> str:
+        """Plain text, one line per paragraph, list item or table row; read
+        only where needed: most sections of two versions have the same body."""
+        return html_text(self.body)
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,7 @@ def sections_of(markdown: str) -> dict:
     def close():
         if current is not None:
             heading = html.unescape(_MD_ESCAPED.sub(r"\1", current[0]))  # as the reader sees it
-            sections[current[1]] = Section(current[1], heading, html_text("\n".join(body)))
+            sections[current[1]] = Section(current[1], heading, "\n".join(body))
 
     for line in markdown.split("\n"):
         match = _HEADING.fullmatch(line)
@@ -127,6 +133,8 @@ def compare_notices(old_markdown: str, new_markdown: str) -> list[SectionDiff]:
         if section_id.replace("-", "_") in NOT_COMPARED:
             continue
         before, after = old.get(section_id), new.get(section_id)
+        if before is not None and after is not None and before.body == after.body:
+            continue  # the same markup reads the same
         old_text, new_text = (before.text if before else ""), (after.text if after else "")
         if old_text != new_text:
             heading = (after or before).heading

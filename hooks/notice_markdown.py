@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from .gdpr import OBJECTION_RIGHTS, applicable_rights
+from .html_a11y import cell_label
 from .locales import Locale
 from .phone import tel_target
 from .registers import Catalogue, Register
@@ -53,8 +54,8 @@ class _Page:
 
     website_links: tuple = ()  # (name, URL) of the websites the register covers, from `website_visitors`
 
-    def __init__(self, register: Register, locale: Locale, cookies_url: str | None = None):
-        self.data = register.data
+    def __init__(self, register: Register | None, locale: Locale, cookies_url: str | None = None):
+        self.data = register.data if register is not None else {}
         self.locale = locale
         self.lang = locale.code
         self.cookies_url = cookies_url
@@ -88,9 +89,21 @@ def _fields(pairs: list[tuple[str, str]]) -> str:
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
-    head = _tag("thead", _tag("tr", "".join(f'<th scope="col">{h}</th>' for h in headers)))
-    body = _tag("tbody", "".join(_tag("tr", "".join(_tag("td", c) for c in row)) for row in rows))
-    return _tag("table", head + body)
+    labels = [cell_label(h) for h in headers]
+    body = _tag("tbody", "".join(_tag("tr", labelled_cells(labels, row)) for row in rows))
+    return _tag("table", table_head(headers) + body)
+
+
+def table_head(headers: list[str]) -> str:
+    return _tag("thead", _tag("tr", "".join(f'<th scope="col">{h}</th>' for h in headers)))
+
+
+def labelled_cells(labels: list[str], cells: list[str]) -> str:
+    """A body row's cells, each labelled with its column's header (`labels`:
+    html_a11y.cell_label of each), as html_a11y.improve_tables labels the
+    tables of hand-written pages: the build need not parse generated tables again."""
+    return "".join(f'<td data-label="{labels[i]}">{cell}</td>' if i < len(labels) and labels[i] else f"<td>{cell}</td>"
+                   for i, cell in enumerate(cells))
 
 
 def _none(p: _Page, key: str) -> str:
@@ -352,8 +365,27 @@ def render_notice(register: Register, locale: Locale, index_url: str, cookies_ur
                   website_links=()) -> str:
     """The notice page of one register in one language, as Markdown.
     `website_links`: (name, URL) of the websites whose cookies the register's notice covers."""
-    p = _Page(register, locale, cookies_url)
-    p.website_links = tuple(website_links)
+    return with_links(notice_body(register, locale), locale, index_url, cookies_url, website_links)
+
+
+# Sections drawn from the register's item of the same name and the locale only:
+# two versions with equal items show the same section.
+_OWN_ITEM_ONLY = frozenset({
+    "controller", "data_protection_officer", "contacts", "purposes", "provision", "data_subjects",
+    "data_categories", "special_categories", "sources", "transfers", "retention", "security", "automated_decisions",
+})
+
+
+def notice_body(register: Register, locale: Locale, sections_seen: dict | None = None) -> tuple:
+    """The notice's Markdown but for its links to other pages, which depend on
+    the address of the page it is shown on (the notice in force appears at its
+    permanent address and on its version's page): the text before and after the
+    cookie section's content, or the whole text if it has none.
+    `sections_seen`: section -> (item, HTML) of another version of the same
+    register in the same language, reused where the item is equal."""
+    p = _Page(register, locale)
+    if translations.pending(register.data):
+        sections_seen = None  # texts filled in from the source language are marked: not plain equality
     t = locale
     name = register.data["name"][locale.code]
     created, updated = register.data["created"], register.last_updated
@@ -374,11 +406,37 @@ def render_notice(register: Register, locale: Locale, index_url: str, cookies_ur
     ]
     if "applicable_law" in register.data:
         lines += [_tag("p", f"<strong>{escape(t('labels.applicable_law'))}</strong> {p.inline(register.data['applicable_law'])}"), ""]
+    parts = []
     for number, section in enumerate(notice_sections(register.data), start=1):
         heading = escape_markdown_line(f"{number}. {section_heading(section, register.data, t)}")
-        lines += [f"## {heading} {{#{section.replace('_', '-')}}}", "", _tag("div", _RENDERERS[section](p), "notice-section"), ""]
-    lines += [f'<p class="notice-back"><a href="{escape(index_url)}">{escape(t("index.title"))}</a></p>', ""]
-    return "\n".join(lines)
+        lines += [f"## {heading} {{#{section.replace('_', '-')}}}", ""]
+        if section == "cookies":  # its links are the page's: with_links puts them in
+            parts.append("\n".join(lines + ['<div class="notice-section">']))
+            lines = ["</div>", ""]
+        else:
+            lines += [_tag("div", _section_html(section, p, sections_seen), "notice-section"), ""]
+    parts.append("\n".join(lines))
+    return tuple(parts)
+
+
+def _section_html(section: str, p: _Page, sections_seen: dict | None) -> str:
+    if sections_seen is None or section not in _OWN_ITEM_ONLY:
+        return _RENDERERS[section](p)
+    item = p.data.get(section)
+    seen = sections_seen.get(section)
+    if seen is None or seen[0] != item:
+        seen = sections_seen[section] = (item, _RENDERERS[section](p))
+    return seen[1]
+
+
+def with_links(body: tuple, locale: Locale, index_url: str, cookies_url: str | None = None, website_links=()) -> str:
+    """A notice_body on a page: the cookie section's links and the link back to the index."""
+    back = f'<p class="notice-back"><a href="{escape(index_url)}">{escape(locale("index.title"))}</a></p>'
+    if len(body) == 1:
+        return f"{body[0]}\n{back}\n"
+    p = _Page(None, locale, cookies_url)
+    p.website_links = tuple(website_links)
+    return f"{body[0]}{cookies(p)}{body[1]}\n{back}\n"
 
 
 def render_index(catalogue: Catalogue, locale: Locale, notice_url: Callable[[str], str],
@@ -432,6 +490,8 @@ def untranslated_parts(data: dict, locale: Locale) -> list[str]:
 
 def translation_note(data: dict, locale: Locale) -> str:
     """The note at the top of a page partly shown in the source language ('' if none)."""
+    if locale.code not in translations.pending(data):
+        return ""  # translations.fill gives source texts only to the languages the register marks
     source = translations.source_language(data, locale.code)
     if source is None or source == locale.code:
         return ""

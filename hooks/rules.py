@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 
 from . import safe_markdown
 from .problems import Problem, field_path
@@ -178,19 +179,27 @@ def _check_texts(document: Document, value, path: tuple) -> list[Problem]:
         return [p for i, sub in enumerate(value) for p in _check_texts(document, sub, path + (i,))]
     if not isinstance(value, str):
         return []
+    return [_problem(document, path, message) for message in _text_problems(value)]
+
+
+# An earlier version repeats most texts of the next one, checked a whole
+# catalogue earlier; the texts are held by the registers anyway, and a
+# text's problems are usually none (the empty tuple).
+@lru_cache(maxsize=1 << 17)
+def _text_problems(value: str) -> tuple:
+    """What is wrong with one text, for its author (nothing: empty)."""
     if value and blank(value):  # an empty text is the schema's to report
-        return [_problem(document, path, "the text is empty (it has only spaces, line breaks or invisible "
-                                         "characters); write the text, or remove the item")]
+        return ("the text is empty (it has only spaces, line breaks or invisible "
+                "characters); write the text, or remove the item",)
     hidden = sorted(set(safe_markdown.HIDDEN_CHARACTERS.findall(value)))
     if hidden:
         names = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL CHARACTER')}" for ch in hidden)
-        return [_problem(document, path, f"the text contains invisible characters that can change how it reads "
-                                         f"({names}); delete them (they often come with copied text)")]
+        return (f"the text contains invisible characters that can change how it reads "
+                f"({names}); delete them (they often come with copied text)",)
     complex_ = safe_markdown.too_complex(value)
     if complex_:
-        return [_problem(document, path, complex_)]
+        return (complex_,)
     targets = safe_markdown.rejected_links(value)
     targets += [m.group(1) for m in _AUTOLINK.finditer(value) if m.group(2).lower() not in ALLOWED_LINK_SCHEMES]
-    return [_problem(document, path, f"the link '{target[:60]}' is not allowed; links must be full addresses "
-                                     "that start with https:, http:, mailto: or tel:")
-            for target in dict.fromkeys(targets)]
+    return tuple(f"the link '{target[:60]}' is not allowed; links must be full addresses "
+                 "that start with https:, http:, mailto: or tel:" for target in dict.fromkeys(targets))

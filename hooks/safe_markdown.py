@@ -144,6 +144,7 @@ def _markdown() -> markdown.Markdown:
     return _md
 
 
+@lru_cache(maxsize=16384)  # a notice's versions and languages repeat most of their texts
 def to_html(text: str) -> str:
     """Block HTML (paragraphs, lists) from author Markdown."""
     text = clean(text)

@@ -4,11 +4,12 @@ for the others), and their Markdown."""
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from functools import lru_cache
+from dataclasses import dataclass, field
 
 from . import archive as versions
 from .cookie_markdown import render_cookie_page
-from .notice_markdown import render_index, render_notice
+from .notice_markdown import notice_body, render_index, with_links
 from . import addresses
 from .problems import ProblemsFound, internal_error
 from .project import Project
@@ -89,6 +90,7 @@ def page_url(path: str, use_directory_urls: bool = True) -> str:
     return path + "/" if use_directory_urls else path + ".html"
 
 
+@lru_cache(maxsize=8192)  # every notice links the same few pages (posixpath.relpath asks for the cwd)
 def relative_url(target: str, source: str) -> str:
     """The link from the page at URL `source` to the page at URL `target`."""
     here = source if source.endswith("/") else posixpath.dirname(source)
@@ -96,8 +98,20 @@ def relative_url(target: str, source: str) -> str:
     return link + "/" if target.endswith("/") and link != "." else ("./" if link == "." else link)
 
 
+@dataclass
+class Renders:
+    """What the pages rendered together share, dropped with them (a build keeps
+    only the pages' Markdown): each version's notice_body (the permanent address
+    shows the version in force too), the sections one version has in common with
+    another, and each version page's Markdown (changes pages compare it)."""
+    bodies: dict = field(default_factory=dict)  # (register id, date, language) -> notice_body
+    versions: dict = field(default_factory=dict)  # (register id, date, language, use_directory_urls) -> Markdown
+    sections: dict = field(default_factory=dict)  # (register id, language) -> notice_body's sections_seen
+
+
 @timed("render")
-def page_markdown(page: GeneratedPage, project: Project, use_directory_urls: bool = True) -> str:
+def page_markdown(page: GeneratedPage, project: Project, use_directory_urls: bool = True,
+                  renders: Renders | None = None) -> str:
     locale = project.locales[page.language]
     if page.cookies:
         here = page_url(COOKIES_PAGE, use_directory_urls)
@@ -111,7 +125,7 @@ def page_markdown(page: GeneratedPage, project: Project, use_directory_urls: boo
         return render_index(project.catalogue, locale, notice_url, lambda register_id: relative_url(
             page_url(f"{NOTICES_DIR}/{register_id}", use_directory_urls), here))
     if project.archive is not None:
-        return _notice_with_versions(page, project, use_directory_urls)
+        return _notice_with_versions(page, project, use_directory_urls, renders or Renders())
     register = project.catalogue.by_id[page.register_id]
     return _render_at(register, f"{NOTICES_DIR}/{register.id}", project, page.language, use_directory_urls)
 
@@ -156,43 +170,61 @@ def _linker(path: str, use_directory_urls: bool):
     return lambda target: relative_url(page_url(target, use_directory_urls), here)
 
 
-def _render_at(register, path: str, project: Project, language: str, use_directory_urls: bool) -> str:
+def _render_at(register, path: str, project: Project, language: str, use_directory_urls: bool,
+               body: tuple | None = None) -> str:
+    """The notice on the page at `path`; `body`: its notice_body, if already rendered."""
     link = _linker(path, use_directory_urls)
     cookies_url = link(COOKIES_PAGE) if project.inventory is not None else None
     locale = project.locales[language]
-    return render_notice(register, locale, link(f"{NOTICES_DIR}/index"), cookies_url,
-                         _website_links(register.data, project, locale, cookies_url))
+    return with_links(body if body is not None else notice_body(register, locale), locale,
+                      link(f"{NOTICES_DIR}/index"), cookies_url,
+                      _website_links(register.data, project, locale, cookies_url))
 
 
-def _version_markdown(project: Project, register_id: str, date: str, language: str, use_directory_urls: bool) -> str:
+def _version_body(project: Project, register_id: str, date: str, language: str, renders: Renders) -> tuple:
+    """A version's notice without its links, rendered once for its own page and,
+    for the version in force, the notice's permanent address."""
+    key = (register_id, date, language)
+    bodies = renders.bodies
+    if key not in bodies:
+        version = project.archive.timelines[register_id].version(date)
+        seen = renders.sections.setdefault((register_id, language), {})
+        bodies[key] = notice_body(version.register, project.locales[language], seen)
+    return bodies[key]
+
+
+def _version_markdown(project: Project, register_id: str, date: str, language: str, use_directory_urls: bool,
+                      renders: Renders) -> str:
     """A version's notice as on its own page (rendered once, used by its changes page too)."""
     key = (register_id, date, language, use_directory_urls)
-    cache = project.archive.rendered
+    cache = renders.versions
     if key not in cache:
         version = project.archive.timelines[register_id].version(date)
         cache[key] = _render_at(version.register, versions.version_path(register_id, date), project, language,
-                                use_directory_urls)
+                                use_directory_urls, _version_body(project, register_id, date, language, renders))
     return cache[key]
 
 
-def _notice_with_versions(page: GeneratedPage, project: Project, use_directory_urls: bool) -> str:
+def _notice_with_versions(page: GeneratedPage, project: Project, use_directory_urls: bool, renders: Renders) -> str:
     locale = project.locales[page.language]
     timeline = project.archive.timelines[page.register_id]
     if page.version is None:  # the permanent address: the version in force
         path = f"{NOTICES_DIR}/{page.register_id}"
         link = _linker(path, use_directory_urls)
-        rendered = _render_at(timeline.current.register, path, project, page.language, use_directory_urls)
+        rendered = _render_at(timeline.current.register, path, project, page.language, use_directory_urls,
+                              _version_body(project, page.register_id, timeline.in_force, page.language, renders))
         feed = relative_url(FEED, page_url(path, use_directory_urls))
         return versions.current_page(timeline, locale, rendered, link, feed)
     version = timeline.version(page.version)
-    rendered = _version_markdown(project, page.register_id, version.date, page.language, use_directory_urls)
+    rendered = _version_markdown(project, page.register_id, version.date, page.language, use_directory_urls, renders)
     if not page.changes:
         return versions.version_page(timeline, version, locale, rendered,
                                      _linker(versions.version_path(page.register_id, version.date), use_directory_urls))
     previous = timeline.previous(version.date)
     before = None
     if previous is not None and previous.register is not None:
-        before = _version_markdown(project, page.register_id, previous.date, page.language, use_directory_urls)
+        before = _version_markdown(project, page.register_id, previous.date, page.language, use_directory_urls,
+                                   renders)
     link = _linker(versions.changes_path(page.register_id, version.date), use_directory_urls)
     return versions.changes_page(timeline, version, locale, rendered, before, link)
 
@@ -201,10 +233,10 @@ def render_pages(project: Project, pages: dict, use_directory_urls: bool = True)
     """The Markdown of every planned page, rendered before anything is written,
     so a failure stops the build while the last good site is still in place.
     Raises ProblemsFound naming the register whose page failed."""
-    rendered, problems = {}, []
+    rendered, problems, renders = {}, [], Renders()
     for src_uri, page in pages.items():
         try:
-            rendered[src_uri] = page_markdown(page, project, use_directory_urls)
+            rendered[src_uri] = page_markdown(page, project, use_directory_urls, renders)
         except Exception as error:
             file = next((r.file for r in project.catalogue.registers if r.id == page.register_id), "registers/")
             problems.append(internal_error(file, f"rendering the {page.language} page {src_uri}", error))

@@ -1,6 +1,8 @@
 """Where the hooks spend their time in a build, by phase: load (read and parse
 files), validate (schema and rules), history (versions from git) and render
-(page Markdown), plus `hooks`, everything the MkDocs glue does including these.
+(page Markdown), plus `hooks`, everything the MkDocs glue does once per build
+or language including these, and `pages`, what it does to each page MkDocs
+renders (its date, table labels, print marks, the Content-Security-Policy).
 
 The benchmark (bench/build_scale.py) sets NOTICES_TIMINGS to a file name and
 the glue writes the totals there; a timed call costs two reads of the process's CPU clock.

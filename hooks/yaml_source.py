@@ -31,11 +31,24 @@ class RegisterLoader(_BaseLoader):
     """Safe loader that leaves dates as strings: the schema checks them, so a
     wrong date is a validation problem with a line, not a crash in the loader."""
 
+    def resolve(self, kind, value, implicit):
+        # The C parser asks this of every scalar: PyYAML's own answer, without
+        # what this loader never has (path and wildcard resolvers) and without
+        # joining two lists each time.
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return STR_TAG
+        return super().resolve(kind, value, implicit)
+
 
 RegisterLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != TIMESTAMP_TAG]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
+assert None not in RegisterLoader.yaml_implicit_resolvers and not RegisterLoader.yaml_path_resolvers
 
 
 @dataclass

@@ -317,8 +317,13 @@ def test_durations():
     assert duration({"fi": "x", "en": f"*{HOSTILE}*"}, en) == f"<em>{ESCAPED}</em>"
 
 
+def unlabelled(page: str) -> str:
+    """The page without its cells' data-label attributes (checked on their own below)."""
+    return re.sub(r' data-label="[^"]*"', "", page)
+
+
 def cookie_page(inv, lang="en", notices=(), consent_on=True):
-    page = render_cookie_page(inv, LOCALES[lang], list(notices), consent_on)
+    page = unlabelled(render_cookie_page(inv, LOCALES[lang], list(notices), consent_on))
     return page, markdown.markdown(page, extensions=["attr_list", "toc", "md_in_html"])
 
 
@@ -764,7 +769,7 @@ def expected_cookie_page():
 
 
 def test_the_whole_cookie_notice_with_other_websites():
-    page = render_cookie_page(full_inventory(), EN, [("Members", "/en/members/")], True)
+    page = unlabelled(render_cookie_page(full_inventory(), EN, [("Members", "/en/members/")], True))
     expected = expected_cookie_page()
     assert page.splitlines() == expected.splitlines()
     assert page == expected
@@ -779,7 +784,7 @@ def section_body(page, anchor):
 
 def test_cookie_notice_without_banner_and_with_a_website_that_stores_nothing():
     blog_only = SHOP[SHOP.index("  - id: blog"):]
-    page = render_cookie_page(full_inventory("websites:\n" + blog_only), EN, [], False)
+    page = unlabelled(render_cookie_page(full_inventory("websites:\n" + blog_only), EN, [], False))
     assert section_body(page, "consent") == f'<div class="notice-section">{md("cookies.consent.no_banner")}</div>'
     assert section_body(page, "blocking") == f'<div class="notice-section">{md("cookies.blocking.text")}</div>'
     assert "#__consent" not in page and "privacy-notices" not in page
@@ -787,7 +792,7 @@ def test_cookie_notice_without_banner_and_with_a_website_that_stores_nothing():
     assert re.findall(r"\{#([a-z-]+)\}", page) == [
         "consent", "this-site", "necessary", "preferences", "analytics", "marketing", "web-analytics",
         "analytics-matomo", "blog", "blog-services", "blocking"]
-    alone = render_cookie_page(full_inventory(""), EN, [], True)
+    alone = unlabelled(render_cookie_page(full_inventory(""), EN, [], True))
     assert alone.splitlines()[4] == f'<div class="cookie-intro">{md("cookies.intro")}</div>'
     assert section_body(alone, "blocking") == (f'<div class="notice-section">{md("cookies.blocking.text")}'
                                                f'{md("cookies.blocking.banner")}</div>')
@@ -798,7 +803,7 @@ def test_cookie_notice_without_banner_and_with_a_website_that_stores_nothing():
 
 def test_cookie_notice_in_finnish_names_parties_by_type():
     fi = LOCALES["fi"]
-    page = render_cookie_page(full_inventory(), fi, [], True)
+    page = unlabelled(render_cookie_page(full_inventory(), fi, [], True))
     assert (f"<td>Esimerkki ry<br>{html_escape(fi('cookies.storage_parties.first'))}</td>" in page
             and f"<td>Esimerkki FI<br>{html_escape(fi('cookies.parties.first'))}</td>" in page)
     assert f"<td>Kauppa Oy<br>{html_escape(fi('cookies.parties.third'))}</td>" in page
@@ -826,10 +831,41 @@ def test_cookie_notice_lists_without_separators_and_service_texts_per_language()
                .replace("provider: Esimerkki ry", "provider: {fi: Tarjoaja FI, en: Provider EN}")
                .replace("      - {fi: Sivut, en: Pages}\n", "      - {fi: Sivut, en: Pages}\n      - {fi: Laite, en: Device}\n"))
     inv = inventory(item("a", "cookie"), item("b", "cookie"), services=[service])
-    page = render_cookie_page(inv, EN, [("A", "/a/"), ("B", "/b/")], True)
+    page = unlabelled(render_cookie_page(inv, EN, [("A", "/a/"), ("B", "/b/")], True))
     assert ('<tbody><tr data-storage-type="cookie" data-storage-name="a"><td><code>a</code></td>'
             in page and '</td></tr><tr data-storage-type="cookie" data-storage-name="b">' in page)
     assert "#### Matomo EN {#analytics-matomo}" in page
     assert f"<dt>{esc('cookies.services.provider')}</dt><dd>Provider EN</dd>" in page
     assert f"<dt>{esc('cookies.services.collects')}</dt><dd><ul><li>Pages</li><li>Device</li></ul></dd>" in page
     assert '<ul><li><a href="/a/">A</a></li><li><a href="/b/">B</a></li></ul>' in page
+
+
+def test_every_cell_of_the_cookie_notice_tables_is_labelled_with_its_column_header():
+    # Narrow screens show each cell with its label (html_a11y); the renderers
+    # write the labels, and the build does not add them to generated pages.
+    from html.parser import HTMLParser
+    service = SERVICE.format(id="g", name="G").replace(
+        "transfers: none", "transfers:\n      - destination: USA\n        recipient: '<b>R</b>'\n"
+        "        safeguard: standard-contractual-clauses\n")
+    for page in (render_cookie_page(full_inventory(), EN, [("M", "/m/")], True),
+                 render_cookie_page(inventory(item(), services=[service]), LOCALES["fi"], [], True)):
+        tables = []
+
+        class Cells(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                if tag == "table":
+                    tables.append({"headers": [], "cells": []})
+                elif tag in ("th", "td"):
+                    tables[-1]["cells" if tag == "td" else "headers"].append([dict(attrs).get("data-label"), ""])
+
+            def handle_data(self, data):
+                if tables and tables[-1]["headers"] and not tables[-1]["cells"]:
+                    tables[-1]["headers"][-1][1] += data
+
+        Cells().feed(page)
+        assert len(tables) >= 2
+        for table in tables:
+            headers = [text.strip() for _, text in table["headers"]]
+            assert table["cells"] and len(table["cells"]) % len(headers) == 0
+            labels = [label for label, _ in table["cells"]]
+            assert labels == headers * (len(labels) // len(headers))

@@ -37,7 +37,8 @@ def fresh_converter(monkeypatch):
     """Each test builds the converter and the caches anew, so a test sees what
     the module does from a cold start, not a converter another test left."""
     monkeypatch.setattr(safe_markdown, "_md", None)
-    for cached in (safe_markdown._convert, safe_markdown.escape, safe_markdown.escape_markdown_line):
+    for cached in (safe_markdown._convert, safe_markdown.to_html, safe_markdown.escape,
+                   safe_markdown.escape_markdown_line):
         getattr(cached, "cache_clear", lambda: None)()
 
 

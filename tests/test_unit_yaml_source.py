@@ -337,3 +337,38 @@ def test_merged_pairs_count_towards_the_bound_exactly(bound_1000):
 def test_a_key_that_yaml_cannot_construct_stays_its_written_name():
     document, problems = read("!!int abc: 1\n!!float x: 2\n")
     assert problems == [] and document.data == {"abc": 1, "x": 2}
+
+
+# --- the loader's quicker tag resolution -----------------------------------------
+
+_SCALAR_STARTS = "yYnNoOtTfF~0123456789+-.<=_:é a\n"
+
+
+def _text_or_yaml_word(draw_text):
+    from hypothesis import strategies as st
+    words = st.sampled_from(["yes", "No", "on", "OFF", "~", "null", "Null", "true", "FALSE", "0x1f", "0o7", "1_000",
+                             "1.5e3", ".inf", "-.Inf", ".NaN", "12:30", "190:20:30", "2024-01-01", "<<", "=", ""])
+    return st.one_of(words, draw_text(alphabet=_SCALAR_STARTS, max_size=8))
+
+
+def test_the_loader_resolves_every_scalar_as_pyyaml_does():
+    """RegisterLoader.resolve skips parts of PyYAML's resolver it never needs:
+    the tag of every scalar, plain or quoted, and of collections, is PyYAML's."""
+    import yaml
+    from hypothesis import given, settings, strategies as st
+    from hooks.yaml_source import RegisterLoader
+
+    reference = RegisterLoader("")
+    loader = RegisterLoader("")
+
+    @settings(max_examples=500, deadline=None)
+    @given(_text_or_yaml_word(st.text), st.booleans(), st.booleans())
+    def check(value, plain, quoted):
+        implicit = (plain, quoted)
+        expected = yaml.resolver.BaseResolver.resolve(reference, yaml.ScalarNode, value, implicit)
+        assert loader.resolve(yaml.ScalarNode, value, implicit) == expected
+
+    check()
+    for kind in (yaml.SequenceNode, yaml.MappingNode):
+        assert loader.resolve(kind, None, (True, False)) == yaml.resolver.BaseResolver.resolve(reference, kind, None,
+                                                                                                 (True, False))

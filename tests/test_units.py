@@ -151,3 +151,37 @@ def test_plain_text_cannot_become_markdown_in_headings():
     assert "\n" not in line
     assert 'id="evil"' not in html and "<a" not in html and "<em>" not in html and "<i>" not in html
     assert html.count("<h1") == 1 and "&amp;amp;" in html
+
+
+def test_a_version_reuses_only_the_sections_whose_items_are_equal():
+    """notice_body shares sections between versions of a register (the archive
+    renders each version): a changed item, or a text filled in from the source
+    language, is rendered anew; the result equals rendering on its own."""
+    import copy
+    from hooks.notice_markdown import notice_body
+    from hooks.registers import Register
+    catalogue = load_catalogue(FIXTURES / "minimal", Languages("fi", ("fi", "en"), ("fi", "en")))
+    newer = catalogue.registers[0]
+    locale = load_locales(("fi", "en"))["en"]
+
+    def variant(change) -> Register:
+        data = copy.deepcopy(newer.data)
+        change(data)
+        return Register(newer.id, newer.file, data, newer.document, newer.sources)
+
+    def reworded(data):
+        data["purposes"][0]["en"] = "An earlier purpose."
+        data["retention"][0]["period"]["en"] = "An earlier period."
+
+    def partly_translated(data):  # an equal text, but filled in from the source language and marked so
+        from hooks.translations import SourceText
+        data["translation_pending"] = {"en": "source"}
+        data["purposes"][0]["en"] = SourceText(data["purposes"][0]["en"], "fi")
+
+    for change in (reworded, partly_translated):
+        seen: dict = {}
+        assert notice_body(newer, locale, seen) == notice_body(newer, locale)
+        older = variant(change)
+        assert notice_body(older, locale, seen) == notice_body(older, locale)
+    assert "An earlier purpose." in "".join(notice_body(variant(reworded), locale, {}))
+    assert f'<span lang="fi">{newer.data["purposes"][0]["en"]}</span>' in "".join(notice_body(older, locale, {}))
