@@ -12,8 +12,8 @@ import pytest
 from conftest import FIXTURES, REPO, make_project, run_env, tree_digest
 
 BUGS = {
-    "rendering": ("notice_markdown.py", "    p = _Page(register, locale, cookies_url)\n",
-                  "    if register.id == 'members':\n        raise KeyError('planted')\n    p = _Page(register, locale, cookies_url)\n",
+    "rendering": ("notice_markdown.py", "    p = _Page(register, locale)\n",
+                  "    if register.id == 'members':\n        raise KeyError('planted')\n    p = _Page(register, locale)\n",
                   "registers/members.yml: internal error while rendering the fi page notices/members.md "
                   "(KeyError: 'planted')"),
     "validation": ("rules.py", "    data = document.data if isinstance(document.data, dict) else {}\n    return (_check_legal",
