@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
+from . import collector
 from .history import History, Version
 from .locales import Locale
 from .notice_diff import compare_notices, describe, structured_changes
@@ -87,8 +88,9 @@ def build_archive(catalogue: Catalogue, history: History, today: dt.date | None 
     warning = history.warning()
     if warning is not None:
         archive.warnings.append(warning)
-    for register in catalogue.registers:
-        archive.timelines[register.id] = _timeline(register, catalogue, history, today_iso, archive)
+    with collector.paused():  # earlier texts are read and checked as the registers are (hooks/collector.py)
+        for register in catalogue.registers:
+            archive.timelines[register.id] = _timeline(register, catalogue, history, today_iso, archive)
     return archive
 
 

@@ -3,12 +3,12 @@ and the standard texts of every language. The MkDocs glue and the
 command-line tools both start here."""
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from . import collector
 from .cookies import INVENTORY, Inventory, SiteSettings, check_site
 from .languages import Languages
 from .locales import load_locales
@@ -33,15 +33,8 @@ class Project:
 def load_project(root: Path, languages: Languages, site: SiteSettings | None = None) -> Project:
     """Load and validate; raises ProblemsFound with every problem at once.
     With `site`, the site configuration is checked against the cookie inventory too."""
-    # Parsing makes many short-lived objects but no reference cycles, which
-    # the cycle collector would only walk through (a tenth of the loading time).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         return _load(root, languages, site)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _load(root: Path, languages: Languages, site) -> Project:

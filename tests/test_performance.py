@@ -356,3 +356,48 @@ def test_preview_cache_keeps_pages_only_from_builds_without_warnings():
     assert cache.get("notices/a/index.html", key).html == "<html>A</html>"
     assert cache.get("notices/a/index.html", fingerprint("site", "notices/a.md", "# A!\n")) is None
     assert fingerprint("ab", "c") != fingerprint("a", "bc")  # parts are delimited
+
+
+def test_no_cycle_collection_while_registers_and_their_earlier_texts_are_read():
+    """Loading and the archive pause the cycle collector (hooks/collector.py):
+    the walks it would make grow with the catalogue. It runs again afterwards,
+    also when reading fails."""
+    import gc
+    from hooks import collector
+    from hooks.archive import build_archive
+    from hooks.history import read_history
+    from hooks.project import languages_from_mkdocs_yml, load_project, site_from_mkdocs_yml
+    collections = []
+
+    def seen(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(10)  # a collection every ten new objects, were it running
+    gc.callbacks.append(seen)
+    try:
+        config = REPO / "mkdocs.yml"
+        languages, site, history = languages_from_mkdocs_yml(config), site_from_mkdocs_yml(config), read_history(REPO)
+        collections.clear()
+        project = load_project(REPO, languages, site)
+        archive = build_archive(project.catalogue, history)
+        # none while reading (hundreds without the pauses); the one each pause leaves due may run after it
+        assert len(collections) <= 2, collections
+        assert any(t.versions[1:] and t.versions[1].register for t in archive.timelines.values())
+        assert gc.isenabled()
+        with pytest.raises(KeyError):
+            with collector.paused():
+                raise KeyError("a failure while reading")
+        assert gc.isenabled()
+        gc.disable()
+        with collector.paused():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+        gc.enable()
+        [].append([])  # new objects: the collector runs again
+        assert collections
+    finally:
+        gc.callbacks.remove(seen)
+        gc.set_threshold(*threshold)
+        gc.enable()
