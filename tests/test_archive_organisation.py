@@ -64,18 +64,24 @@ def assert_listed_without_text(site, register_id: str, date: str) -> None:
         assert row.select("a") == []
 
 
-# ---- the organisation file changed with the register ------------------------------
-
-@pytest.fixture(scope="module")
-def changed(tmp_path_factory):
-    """2020 with the old controller and data protection officer; 2022 with new ones."""
-    site = make_project(tmp_path_factory.mktemp("organisation") / "site", registers=FIXTURES / "minimal")
-    write_organisation(site, OLD)
+def two_versions(root, organisation_2020: dict):
+    """The members register committed in 2020 with `organisation_2020`, then in 2022 with NEW."""
+    site = make_project(root, registers=FIXTURES / "minimal")
+    write_organisation(site, organisation_2020)
     write(site, members(purposes=[PURPOSE_2020], versions=[V2020, PAPER]))
     commit_registers(site, "2020")
     write_organisation(site, NEW)
     write(site, members(purposes=[PURPOSE_2022], versions=[V2022, V2020, PAPER]))
     commit_registers(site, "2022: a new controller")
+    return site
+
+
+# ---- the organisation file changed with the register ------------------------------
+
+@pytest.fixture(scope="module")
+def changed(tmp_path_factory):
+    """2020 with the old controller and data protection officer; 2022 with new ones."""
+    site = two_versions(tmp_path_factory.mktemp("organisation") / "site", OLD)
     built(site)
     return site
 
@@ -109,15 +115,9 @@ def test_changes_page_shows_the_change_of_organisation_defaults(changed):
 # ---- an earlier organisation file that today's rules reject, or none at all ---------
 
 def test_earlier_organisation_file_that_no_longer_validates_lists_the_version_without_text(tmp_path):
-    site = make_project(tmp_path / "stale", registers=FIXTURES / "minimal")
     stale = copy.deepcopy(OLD)
     stale["controller"]["fax"] = "+358 9 000 0000"  # an item today's schema does not know
-    write_organisation(site, stale)
-    write(site, members(purposes=[PURPOSE_2020], versions=[V2020, PAPER]))
-    commit_registers(site, "2020 with a fax number")
-    write_organisation(site, NEW)
-    write(site, members(purposes=[PURPOSE_2022], versions=[V2022, V2020, PAPER]))
-    commit_registers(site, "2022")
+    site = two_versions(tmp_path / "stale", stale)
     result = built(site)
     note = note_of(result, "registers/members.yml", "2020-01-15")
     assert "listed without its text: registers/_organisation.yml as it stood then does not validate" in note
