@@ -14,11 +14,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 # Inline scripts the browser runs: no `src`, and no data type such as the theme's
-# `<script id="__config" type="application/json">`.
-_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
+# `<script id="__config" type="application/json">`. A script ends at the first
+# `</script>` after its start tag, as in the browser.
+_SCRIPT_START = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
+_SCRIPT_END = re.compile(r"</script\s*>", re.IGNORECASE)
 _DATA_TYPE = re.compile(r"""\btype\s*=\s*["']?(?!text/javascript|module)[a-z]""", re.IGNORECASE)
 _HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
 # Where the analytics integrations load their script from (see overrides/partials/integrations/).
@@ -27,13 +30,21 @@ DEFAULT_ANALYTICS_ORIGINS = {"google": "https://www.googletagmanager.com", "plau
 
 def inline_script_hashes(html: str) -> list[str]:
     found = []
-    for match in _SCRIPT.finditer(html):
-        attributes, body = match.groups()
-        if re.search(r"\bsrc\s*=", attributes, re.IGNORECASE) or _DATA_TYPE.search(attributes):
-            continue
-        digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii")
-        found.append(f"'sha256-{digest}'")
+    start = _SCRIPT_START.search(html)
+    while start is not None:
+        end = _SCRIPT_END.search(html, start.end())
+        if end is None:
+            break  # an unclosed script runs nothing
+        if not re.search(r"\bsrc\s*=", start.group(1), re.IGNORECASE) and not _DATA_TYPE.search(start.group(1)):
+            found.append(_hash(html[start.end():end.start()]))
+        start = _SCRIPT_START.search(html, end.end())
     return sorted(set(found))
+
+
+@lru_cache(maxsize=1024)  # most pages carry the same theme scripts
+def _hash(script: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return f"'sha256-{digest}'"
 
 
 def analytics_origin(analytics: dict | None) -> str | None:

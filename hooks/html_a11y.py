@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from .phone import tel_target
 
@@ -111,14 +112,22 @@ _CLASS = re.compile(r"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 def mark_links_showing_their_address(page_html: str) -> str:
     """Class `print-same` on links whose text is their address (a web address,
     an e-mail address, a phone number), which print needs not repeat."""
-    return _LINK.sub(_mark_link, page_html) if "<a" in page_html else page_html
+    return _LINK.sub(_marked, page_html) if "<a" in page_html else page_html
 
 
-def _mark_link(match: re.Match) -> str:
-    attributes, content = match.group(1), match.group(2)
+def _marked(match: re.Match) -> str:
+    return _mark_link(match.group(0))
+
+
+# A page repeats the links of every other page in its language (the
+# controller's site, the authority's, the contact addresses): the answer
+# depends on the link's own text only, so it is looked up once per text.
+@lru_cache(maxsize=1 << 14)
+def _mark_link(link: str) -> str:
+    attributes, content = _LINK.fullmatch(link).groups()
     href = _HREF.search(attributes)
     if href is None or not _shows_address(html.unescape(href.group(1) or href.group(2) or ""), _text(content)):
-        return match.group(0)
+        return link
     existing = _CLASS.search(attributes)
     if existing:
         classes = (existing.group(1) or existing.group(2) or "") + " print-same"

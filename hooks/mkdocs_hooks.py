@@ -31,7 +31,7 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
-from hooks import memo, summary, timings  # noqa: E402
+from hooks import caches, memo, summary, timings  # noqa: E402
 from hooks.archive import atom_feed, build_archive  # noqa: E402
 from hooks.history import read_history  # noqa: E402
 from hooks.freshness import BuiltPage, PreviewCache, fingerprint, page_outdated, site_key  # noqa: E402
@@ -51,7 +51,16 @@ _log = logging.getLogger("mkdocs.hooks.notices")
 
 
 class _BuildState:
+    ready = False  # on_config has prepared this build's pages
+    # The registers and their history: kept only while serving and in --dirty
+    # builds, whose freshness checks read them; a one-off build lets them go
+    # once its pages are rendered, and MkDocs builds the pages in that memory.
     project = None
+    languages = None
+    locales: dict = {}  # language code -> Locale
+    inventory = None  # the cookie inventory, for the consent banner
+    feeds: dict = {}  # language -> the Atom feed, written after the site directory is cleaned
+    summary: list = []  # the lines logged after the last language
     pages: dict = {}
     markdown: dict = {}  # src_uri -> rendered Markdown
     dates: dict = {}  # src_uri -> ISO date the page last changed, from the data
@@ -171,7 +180,7 @@ def on_post_template(output_content, template_name, config):
 @timings.timed("hooks")
 def on_config(config):
     global _state
-    if _is_language_rebuild(config) and _state.project is not None:
+    if _is_language_rebuild(config) and _state.ready:
         return config
     _start_preview_rebuild()
     if _dirty and config.strict:
@@ -186,7 +195,7 @@ def on_config(config):
     try:
         _state = _prepare(config)
     except Exception as error:
-        if not (_serving and _state.project is not None):
+        if not (_serving and _state.ready):
             _state = _BuildState()
             raise
         print(f"{_message(error)}\nThe notices stay as they were at the last good build; "
@@ -219,6 +228,15 @@ def _prepare(config) -> _BuildState:
                     config.use_directory_urls, _shown(docs_dir, config_file.parent))
     state.markdown = render_pages(state.project, state.pages, config.use_directory_urls)
     state.dates = _last_changed(state.project, state.pages)
+    project = state.project
+    state.languages, state.locales, state.inventory = project.languages, project.locales, project.inventory
+    state.feeds = _feeds(project, config.site_url)
+    # git history only for a one-off build: `mkdocs serve` rebuilds on every save
+    state.summary = summary.summary_lines(project, None if _serving else config_file.parent)
+    if not (_serving or _dirty):
+        state.project = None
+        caches.release()
+    state.ready = True
     return state
 
 
@@ -237,20 +255,26 @@ def _archive(project, root: Path):
     return archive
 
 
-def _write_feeds(config) -> None:
-    """The Atom feed of notice changes in every language (not pages: written beside them)."""
-    project = _state.project
-    if project is None or project.archive is None:
-        return
-    site_url = (config.site_url or "").rstrip("/")
+def _feeds(project, site_url: str | None) -> dict:
+    """The Atom feed of notice changes in every language: path under the site -> text."""
+    if project.archive is None:
+        return {}
+    site_url = (site_url or "").rstrip("/")
+    feeds = {}
     for language in project.languages.built:
         prefix = project.languages.url_prefix(language)
         base = f"{site_url}/{prefix}" if site_url else ""
-        path = Path(config.site_dir) / prefix / FEED
-        path.parent.mkdir(parents=True, exist_ok=True)
         feed_url = base + FEED if base else "feed.xml"
-        path.write_text(atom_feed(project.archive, project.catalogue, project.locales[language], base, feed_url),
-                        encoding="utf-8")
+        feeds[prefix + FEED] = atom_feed(project.archive, project.catalogue, project.locales[language], base, feed_url)
+    return feeds
+
+
+def _write_feeds(config) -> None:
+    """The feeds (not pages: written beside them)."""
+    for name, text in _state.feeds.items():
+        path = Path(config.site_dir) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
 
 
 def _clash(src_uri: str) -> str:
@@ -288,10 +312,11 @@ def on_nav(nav, config, files):
     for file in files.documentation_pages():
         if file.src_uri in _state.markdown:
             file.content_string = _state.markdown[file.src_uri]
-            # A `--dirty` build asks whether the page's file changed; it has none,
-            # so the answer comes from the files the page is made from.
-            file.is_modified = partial(page_outdated, file.abs_dest_path, _state.pages[file.src_uri],
-                                       _state.project, config_file)
+            if _state.project is not None:
+                # A `--dirty` build asks whether the page's file changed; it has none,
+                # so the answer comes from the files the page is made from.
+                file.is_modified = partial(page_outdated, file.abs_dest_path, _state.pages[file.src_uri],
+                                           _state.project, config_file)
     _configure_cookies(config, files)
     _plan_reuse(config, files)
     return nav
@@ -306,13 +331,13 @@ def _configure_cookies(config, files) -> None:
     """The consent banner and the footer links in the language this build
     renders. Set here: after mkdocs-static-i18n has set up the build for its
     language (its on_config runs last), before any template is rendered."""
-    inventory = _state.project.inventory if _state.project is not None else None
+    inventory = _state.inventory
     if inventory is None:
         return
-    language = _build_language(config) or _state.project.languages.default
+    language = _build_language(config) or _state.languages.default
     src_uri = next(src for src, page in _state.pages.items() if page.cookies and page.language == language)
     _state.cookies_url = files.get_file_from_path(src_uri).url
-    _state.locale = locale = _state.project.locales[language]
+    _state.locale = locale = _state.locales[language]
     # Pages get a link relative to themselves (on_page_context); the 404 page,
     # built first, uses the site's root path as MkDocs does for its links.
     root = urlsplit(config.site_url or "/").path.rstrip("/") + "/"
@@ -348,15 +373,15 @@ def on_page_context(context, page, config, nav):
     # The banner's link to the cookie notice, relative to this page.
     if _state.cookies_url is not None and isinstance(config.extra.get("consent"), dict):
         config.extra["consent"]["description"] = banner_description(
-            _state.project.inventory, _state.locale, get_relative_url(_state.cookies_url, page.url))
+            _state.inventory, _state.locale, get_relative_url(_state.cookies_url, page.url))
     _search_entries_of(page, config)
     return context
 
 
 def _print_address(output: str, page, config) -> str:
     """After the search plugin has taken the page's text: the address line is for paper only."""
-    if _state.project is not None:
-        locale = _state.project.locales.get(_build_language(config) or _state.project.languages.default)
+    if _state.ready:
+        locale = _state.locales.get(_build_language(config) or _state.languages.default)
         if locale is not None:
             address = page.canonical_url or "/" + page.url
             output = html_a11y.print_address(output, locale("print.address"), address)
@@ -368,10 +393,8 @@ def on_post_build(config):
     if _preview is not None:
         _preview.commit(clean=_warnings.count == 0)
     _state.languages_done += 1
-    if _state.project is not None and _state.languages_done == len(_state.project.languages.built):
-        # git history only for a one-off build: `mkdocs serve` rebuilds on every save
-        root = None if _serving else Path(config.config_file_path).resolve().parent
-        for line in summary.summary_lines(_state.project, root):
+    if _state.ready and _state.languages_done == len(_state.languages.built):
+        for line in _state.summary:
             _summary_log.info(line)
     if not _is_language_rebuild(config):
         _write_feeds(config)

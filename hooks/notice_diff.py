@@ -72,7 +72,7 @@ def html_text(fragment: str) -> str:
     return NEWLINE.join(line for line in lines if line)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=32)
 def sections_of(markdown: str) -> dict:
     """Section id -> Section, from a notice as `render_notice` writes it.
     Remembered by the text itself: a version is compared with the one before

@@ -173,6 +173,8 @@ def _check_texts(document: Document, value, path: tuple) -> list[Problem]:
     """Every string: within the bounds the renderer can handle, no invisible
     characters that change how it reads, and only web, email and phone links
     (a `javascript:` link in a notice would run code)."""
+    if path == () and _texts_fine(value):
+        return []  # the usual case, found without building a path for every text
     if isinstance(value, dict):
         return [p for key, sub in value.items() for p in _check_texts(document, sub, path + (key,))]
     if isinstance(value, list):
@@ -180,6 +182,21 @@ def _check_texts(document: Document, value, path: tuple) -> list[Problem]:
     if not isinstance(value, str):
         return []
     return [_problem(document, path, message) for message in _text_problems(value)]
+
+
+def _texts_fine(value) -> bool:
+    """True if no text anywhere in `value` has a problem."""
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if _text_problems(value):
+                return False
+        elif isinstance(value, dict):
+            stack += value.values()
+        elif isinstance(value, list):
+            stack += value
+    return True
 
 
 # An earlier version repeats most texts of the next one, checked a whole

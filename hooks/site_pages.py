@@ -233,8 +233,13 @@ def render_pages(project: Project, pages: dict, use_directory_urls: bool = True)
     """The Markdown of every planned page, rendered before anything is written,
     so a failure stops the build while the last good site is still in place.
     Raises ProblemsFound naming the register whose page failed."""
-    rendered, problems, renders = {}, [], Renders()
+    rendered, problems, renders, group = {}, [], Renders(), None
     for src_uri, page in pages.items():
+        if (page.register_id, page.language) != group:
+            # The plan lists a register's pages in a language together: what
+            # they share is dropped after them, so a build holds one notice's
+            # renders at a time, not the whole catalogue's.
+            group, renders = (page.register_id, page.language), Renders()
         try:
             rendered[src_uri] = page_markdown(page, project, use_directory_urls, renders)
         except Exception as error:

@@ -20,7 +20,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import data_paths, FIXTURES, REPO, make_project, register_files
+from conftest import data_paths, FIXTURES, REPO, git_commit_all, make_project, register_files
 from hooks import safe_markdown, schema_check, schema_quick, yaml_source
 
 LANGUAGES = (("fi", "en"), ("fi", "en"))
@@ -401,3 +401,49 @@ def test_no_cycle_collection_while_registers_and_their_earlier_texts_are_read():
         gc.callbacks.remove(seen)
         gc.set_threshold(*threshold)
         gc.enable()
+
+
+def test_a_one_off_build_lets_the_registers_go_once_its_pages_are_rendered(tmp_path):
+    """MkDocs builds every page in the memory the registers, their earlier
+    versions and the remembered text results took: after on_config a one-off
+    build holds none of them (only the pages' Markdown), and the site is whole."""
+    import gc
+    import sys
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from hooks import caches
+    from hooks.registers import Catalogue
+    from hooks.yaml_source import Document
+
+    site = make_project(tmp_path / "p")
+    git_commit_all(site.root, "registers")
+    (site.registers / "customers.yml").write_text(
+        (site.registers / "customers.yml").read_text(encoding="utf-8").replace("versions:\n", (
+            "versions:\n  - date: 2026-11-30\n    summary:\n      fi: Uusi versio.\n      en: A new version.\n"), 1),
+        encoding="utf-8")
+    git_commit_all(site.root, "a new version")
+    released = []
+    real_release = caches.release
+
+    def release():
+        real_release()
+        released.append(caches.remembered())
+
+    hooks_module = None
+    try:
+        caches.release = release
+        build(load_config(str(site.root / "mkdocs.yml")))
+        hooks_module = sys.modules["hooks/mkdocs_hooks.py"]
+        gc.collect()
+        assert released == [0]  # once per build, not per language
+        assert hooks_module._state.project is None and hooks_module._state.ready
+        alive = [o.file for o in gc.get_objects() if isinstance(o, Document) and "registers/" in o.file
+                 and not o.file.endswith(("_cookies.yml", "_cookies.yaml"))]
+        assert alive == []
+        assert not any(isinstance(o, Catalogue) for o in gc.get_objects())
+    finally:
+        caches.release = real_release
+    # what on_config computed before letting go: the earlier version, its feed entry, the summary's counts
+    assert (site.site / "notices" / "customers" / "2026-11-30" / "changes" / "index.html").is_file()
+    assert "customers/2026-11-30/changes/" in (site.site / "en" / "notices" / "feed.xml").read_text(encoding="utf-8")
+    assert hooks_module._state.summary[0].startswith(f"{len(register_files(site.registers))} notices in 2 languages")
