@@ -39,6 +39,7 @@ _RAW_LINE = re.compile(r":\d{6} \d{6} [0-9a-f]+ ([0-9a-f]+) [A-Z]\d*\t(.+)")
 ORGANISATION_FILES = tuple(f"_organisation{suffix}" for suffix in YAML_SUFFIXES)
 
 git_calls = 0  # git processes started by this module (tests count them)
+MAX_ENTRY_COMMITS = 30  # how far back to look for the commit that wrote the newest versions list
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,10 @@ class History:
     head: str = ""
     texts: dict = field(default_factory=dict)
     detail: str = ""  # why git gave no history, for the warning
+    # file name -> (its `versions:` block, its text) in the oldest of the newest
+    # commits that all have the block of the newest one (at most MAX_ENTRY_COMMITS
+    # back, none past a deletion): where the present versions list was written
+    entries: dict = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -124,12 +129,16 @@ def _read_history(root: Path, registers_dir: str) -> History:
     key = (str(root), registers_dir, head, tree)
     if key not in _cache:
         _cache.clear()  # one site per process: keep only the newest history
-        _cache[key] = History("ok", head=head, texts=_read_texts(root, registers_dir))
+        texts, entries = _read_texts(root, registers_dir)
+        _cache[key] = History("ok", head=head, texts=texts, entries=entries)
     return _cache[key]
 
 
-def _read_texts(root: Path, registers_dir: str) -> dict:
-    states = _file_states(root, registers_dir)
+def _read_texts(root: Path, registers_dir: str) -> tuple:
+    """(texts, entries) as History holds them."""
+    all_states = _file_states(root, registers_dir)
+    states = {name: [(commit, blob) for commit, blob in entries if blob is not None]
+              for name, entries in all_states.items()}
     blobs = {blob for entries in states.values() for _, blob in entries}
     # The organisation file by the commit's own tree (`<commit>:<path>`), not by
     # the log's order: exact across merges too, and in the same batch.
@@ -146,11 +155,37 @@ def _read_texts(root: Path, registers_dir: str) -> dict:
                 organisation = tuple((name, objects[shared[commit, name]]) for name in ORGANISATION_FILES
                                      if shared[commit, name] in objects)
                 found[date] = Version(commit, text, organisation)
-    return texts
+    return texts, {name: entry for name, entries in all_states.items()
+                   if (entry := _versions_entry(entries, objects)) is not None}
+
+
+def versions_block(text: str) -> str | None:
+    """The text of the top-level `versions:` item, up to the next top-level key."""
+    start = 0 if text.startswith("versions:") else text.find("\nversions:") + 1
+    if start == 0 and not text.startswith("versions:"):
+        return None
+    lines = text[start:].split("\n")
+    end = next((i for i, line in enumerate(lines[1:], 1) if line[:1] not in ("", " ", "#", "-")), len(lines))
+    return "\n".join(lines[:end]).rstrip()
+
+
+def _versions_entry(states: list, objects: dict) -> tuple | None:
+    """(block, text) for History.entries, from a file's states newest first."""
+    entry = None
+    for _, blob in states[:MAX_ENTRY_COMMITS]:
+        text = objects.get(blob) if blob is not None else None
+        if text is None:
+            break  # deleted then: an earlier file of the same name is another register
+        block = versions_block(text)
+        if entry is not None and block != entry[0]:
+            break
+        entry = (block, text)
+    return entry
 
 
 def _file_states(root: Path, registers_dir: str) -> dict:
-    """file name -> [(commit, blob id)], newest first, from one `git log`."""
+    """file name -> [(commit, blob id, or None where the commit deleted it)],
+    newest first, from one `git log`."""
     log = _git(root, "log", "--relative", "--format=commit %H", "--raw", "--no-abbrev", "--no-renames",
                "--", registers_dir)
     states: dict = {}
@@ -165,10 +200,9 @@ def _file_states(root: Path, registers_dir: str) -> dict:
             continue
         blob, path = match.groups()
         name = path[len(prefix):] if path.startswith(prefix) else ""
-        if not name or "/" in name or name.startswith("_") or not name.endswith((".yml", ".yaml")) \
-                or set(blob) == {"0"}:
-            continue  # another folder, a shared file, a deleted file
-        states.setdefault(name, []).append((commit, blob))
+        if not name or "/" in name or name.startswith("_") or not name.endswith((".yml", ".yaml")):
+            continue  # another folder, a shared file
+        states.setdefault(name, []).append((commit, None if set(blob) == {"0"} else blob))  # None: deleted
     return states
 
 

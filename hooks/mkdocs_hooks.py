@@ -219,7 +219,8 @@ def _prepare(config) -> _BuildState:
          "theme": {"palette": config.theme.get("palette"), "features": config.theme.get("features")}},
         config_file.name, config_file)
     state.project = load_project(config_file.parent, _languages(config), state.site)
-    state.project.archive = _archive(state.project, config_file.parent)
+    history = read_history(config_file.parent)
+    state.project.archive = _archive(state.project, history)
     state.pages = plan_pages(state.project)
     # Every address clash with a hand-written page, whatever its source path
     # (docs/notices.md, docs/notices/index.md), as `python -m hooks check` reports it.
@@ -232,7 +233,7 @@ def _prepare(config) -> _BuildState:
     state.languages, state.locales, state.inventory = project.languages, project.locales, project.inventory
     state.feeds = _feeds(project, config.site_url)
     # git history only for a one-off build: `mkdocs serve` rebuilds on every save
-    state.summary = summary.summary_lines(project, None if _serving else config_file.parent)
+    state.summary = summary.summary_lines(project, None if _serving else config_file.parent, history)
     if not (_serving or _dirty):
         state.project = None
         caches.release()
@@ -245,9 +246,9 @@ def _shown(folder: Path, root: Path) -> str:
     return folder.relative_to(root).as_posix() if folder.is_relative_to(root) else folder.as_posix()
 
 
-def _archive(project, root: Path):
-    """Every version of every notice; the history is read from git once per commit."""
-    archive = build_archive(project.catalogue, read_history(root))
+def _archive(project, history):
+    """Every version of every notice (the history is read from git once per commit)."""
+    archive = build_archive(project.catalogue, history)
     for warning in archive.warnings:
         _log.warning(warning)
     for note in archive.notes:
