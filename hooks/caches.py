@@ -10,8 +10,8 @@ from __future__ import annotations
 from . import archive, history, notice_diff, rules, safe_markdown, site_pages
 
 _REMEMBERING = (
-    safe_markdown.to_html, safe_markdown._convert, safe_markdown.escape, safe_markdown.escape_markdown_line,
-    rules._text_problems, notice_diff.sections_of, site_pages.relative_url,
+    safe_markdown.to_html, safe_markdown._convert, safe_markdown.too_complex, safe_markdown.escape,
+    safe_markdown.escape_markdown_line, rules._text_problems, notice_diff.sections_of, site_pages.relative_url,
 )
 
 
@@ -26,4 +26,5 @@ def release() -> None:
 
 def remembered() -> int:
     """How many results are remembered now (for the tests)."""
-    return sum(function.cache_info().currsize for function in _REMEMBERING) + len(history._cache) + len(archive._validated_texts)
+    held = sum(function.cache_info().currsize for function in _REMEMBERING)
+    return held + len(history._cache) + len(archive._validated_texts)

@@ -110,6 +110,8 @@ def clean(text: str) -> str:
     return HIDDEN_CHARACTERS.sub("", unicodedata.normalize("NFC", text))
 
 
+# Validation asks this of every text, and rendering asks again of the same texts.
+@lru_cache(maxsize=1 << 18)
 def too_complex(text: str) -> str | None:
     """Why `text` is beyond what Markdown may render, for the author; or None."""
     if len(text) > MAX_TEXT_CHARS:

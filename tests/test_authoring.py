@@ -298,6 +298,27 @@ def test_summary_names_registers_changed_after_their_newest_version(project):
     assert project.check().stdout.splitlines()[2] == "No register changed after its newest version entry."
 
 
+def test_summary_looks_back_no_further_than_a_deletion_of_the_register(project):
+    """A register file deleted and written anew is another register: what it said
+    before the deletion is not where its present versions list was written."""
+    git(project.root, "init", "-q")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-q", "-m", "first")
+    newsletter = project.registers / "newsletter.yml"
+    text = newsletter.read_text(encoding="utf-8")
+    git(project.root, "rm", "-q", str(newsletter))
+    git(project.root, "commit", "-q", "-m", "newsletter ended")
+    newsletter.write_text(text.replace("en: Subscribers to our newsletter", "en: People who subscribe"),
+                          encoding="utf-8")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-q", "-m", "a new newsletter, with the old file's versions list")
+    assert project.check().stdout.splitlines()[2] == "No register changed after its newest version entry."
+    newsletter.write_text(text, encoding="utf-8")  # changed since: the data of before the deletion
+    git(project.root, "commit", "-qam", "wording")
+    assert project.check().stdout.splitlines()[2].startswith(
+        "Changed after the newest version entry: registers/newsletter.yml")
+
+
 def test_summary_counts_texts_awaiting_translation_once_known(monkeypatch):
     from hooks import summary
     from hooks.project import load_project
