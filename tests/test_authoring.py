@@ -303,7 +303,7 @@ def test_summary_looks_back_no_further_than_a_deletion_of_the_register(project):
     before the deletion is not where its present versions list was written."""
     git(project.root, "init", "-q")
     git(project.root, "add", "-A")
-    git(project.root, "commit", "-q", "-m", "first")
+    git(project.root, "commit", "-q", "--allow-empty", "-m", "first")
     newsletter = project.registers / "newsletter.yml"
     text = newsletter.read_text(encoding="utf-8")
     git(project.root, "rm", "-q", str(newsletter))
