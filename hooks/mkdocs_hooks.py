@@ -59,7 +59,7 @@ class _BuildState:
     languages = None
     locales: dict = {}  # language code -> Locale
     inventory = None  # the cookie inventory, for the consent banner
-    feeds: dict = {}  # language -> the Atom feed, written after the site directory is cleaned
+    feeds: dict = {}  # path under the site -> Atom feed, written after the site directory is cleaned
     summary: list = []  # the lines logged after the last language
     pages: dict = {}
     markdown: dict = {}  # src_uri -> rendered Markdown
