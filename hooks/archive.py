@@ -163,6 +163,10 @@ def _organisation_then(files: tuple, shown: str, languages) -> tuple:
 _validated_texts: dict = {}  # (check, file, text, languages) -> (document, problems): `mkdocs serve` rebuilds
 
 
+def clear_cache() -> None:
+    _validated_texts.clear()
+
+
 def _validated(check, shown: str, text: str, languages) -> tuple:
     """An earlier text parsed and validated by `check` (registers.checked_text
     or checked_organisation), once per distinct text and process: the history only grows."""

@@ -21,7 +21,7 @@ def release() -> None:
     for function in _REMEMBERING:
         function.cache_clear()
     history.clear_cache()
-    archive._validated_texts.clear()
+    archive.clear_cache()
 
 
 def remembered() -> int:

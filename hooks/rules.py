@@ -59,7 +59,7 @@ def business_id_valid(value: str) -> bool:
 @timed("validate")
 def check_organisation(document: Document) -> list[Problem]:
     data = document.data if isinstance(document.data, dict) else {}
-    return _check_business_id(document, data) + _check_texts(document, data, ())
+    return _check_business_id(document, data) + _check_texts(document, data)
 
 
 @memo.pure  # while serving: an unchanged register is not checked again
@@ -67,12 +67,12 @@ def check_organisation(document: Document) -> list[Problem]:
 def check_register(document: Document) -> list[Problem]:
     data = document.data if isinstance(document.data, dict) else {}
     return (_check_legal_bases(document, data) + _check_dates(document, data)
-            + _check_business_id(document, data) + _check_texts(document, data, ()))
+            + _check_business_id(document, data) + _check_texts(document, data))
 
 
 def check_texts(document: Document) -> list[Problem]:
     """Texts in any shared file: the same bounds, characters and links as in registers."""
-    return _check_texts(document, document.data, ())
+    return _check_texts(document, document.data)
 
 
 @timed("validate")
@@ -169,16 +169,19 @@ def _check_business_id(document: Document, data: dict) -> list[Problem]:
     return []
 
 
-def _check_texts(document: Document, value, path: tuple) -> list[Problem]:
+def _check_texts(document: Document, data) -> list[Problem]:
     """Every string: within the bounds the renderer can handle, no invisible
     characters that change how it reads, and only web, email and phone links
-    (a `javascript:` link in a notice would run code)."""
-    if path == () and _texts_fine(value):
-        return []  # the usual case, found without building a path for every text
+    (a `javascript:` link in a notice would run code). The usual case, no
+    problem at all, is found without building a path for every text."""
+    return [] if _texts_fine(data) else _text_problems_at(document, data, ())
+
+
+def _text_problems_at(document: Document, value, path: tuple) -> list[Problem]:
     if isinstance(value, dict):
-        return [p for key, sub in value.items() for p in _check_texts(document, sub, path + (key,))]
+        return [p for key, sub in value.items() for p in _text_problems_at(document, sub, path + (key,))]
     if isinstance(value, list):
-        return [p for i, sub in enumerate(value) for p in _check_texts(document, sub, path + (i,))]
+        return [p for i, sub in enumerate(value) for p in _text_problems_at(document, sub, path + (i,))]
     if not isinstance(value, str):
         return []
     return [_problem(document, path, message) for message in _text_problems(value)]
