@@ -35,7 +35,7 @@ from hooks import caches, memo, summary, timings  # noqa: E402
 from hooks.archive import atom_feed, build_archive  # noqa: E402
 from hooks.history import read_history  # noqa: E402
 from hooks.freshness import BuiltPage, PreviewCache, fingerprint, page_outdated, site_key  # noqa: E402
-from hooks import html_a11y  # noqa: E402
+from hooks import html_a11y, html_blocks  # noqa: E402
 from hooks.cookies import SiteSettings, banner_description, consent_settings  # noqa: E402
 from hooks.languages import Languages  # noqa: E402
 from hooks.problems import ProblemsFound  # noqa: E402
@@ -183,6 +183,7 @@ def on_config(config):
     if _is_language_rebuild(config) and _state.ready:
         return config
     _start_preview_rebuild()
+    _asides.clear()
     if _dirty and config.strict:
         raise PluginError("--dirty builds only the pages that changed, and MkDocs warns about every such build, "
                           "which strict mode (strict: true in mkdocs.yml) turns into an error: "
@@ -488,8 +489,32 @@ def on_env(env, config, files):
 _compiled = None  # the Jinja bytecode cache while serving
 
 
+# A generated page's HTML blocks, set aside from its Markdown until it is converted.
+_asides: dict = {}  # src_uri -> html_blocks.Aside
+
+
+@event_priority(-100)  # last: other plugins see the page's Markdown as written
+@timings.timed("pages")
+def on_page_markdown(markdown, page, config, files):
+    # Python-Markdown would only pass the renderers' HTML blocks through, after
+    # parsing them in pure Python: most of a notice's conversion time.
+    _asides.pop(page.file.src_uri, None)
+    if page.file.src_uri in _state.pages:
+        aside = html_blocks.set_aside(markdown)
+        if aside is not None:
+            _asides[page.file.src_uri] = aside
+            return aside.markdown
+    return markdown
+
+
+@event_priority(100)  # first: other plugins see the page's whole HTML
+@_author_errors
 @timings.timed("pages")
 def on_page_content(html, page, config, files):
+    aside = _asides.pop(page.file.src_uri, None)
+    if aside is not None:
+        html = html_blocks.put_back(html, aside)
+        page.present_anchor_ids = (page.present_anchor_ids or set()) | html_blocks.anchor_ids(aside)
     kept = _rebuild.reused.get(page.file.dest_uri)
     if kept is not None:
         # what other pages' anchor links are checked against, and the title
