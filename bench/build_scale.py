@@ -1,6 +1,7 @@
 """How the build scales: a synthetic site of N registers built (a) with the
 hooks and (b) as the same Markdown in plain files without them (the floor:
-what MkDocs itself needs for the same pages), alternating, R times.
+what plain MkDocs needs for the same pages; the hooks spare MkDocs part of
+that work on generated pages, see hooks/html_blocks.py), alternating, R times.
 
     python bench/build_scale.py --registers 300 [--languages fi en] [--versions 2] [--runs 3]
 
