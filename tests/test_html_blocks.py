@@ -186,3 +186,29 @@ def test_a_lost_block_is_an_error_not_a_silent_gap():
 
 def test_block_tags_are_block_level_to_python_markdown():
     assert html_blocks.BLOCK_TAGS <= set(markdown.Markdown().block_level_elements)
+
+
+def test_a_real_build_sets_aside_the_blocks_of_every_generated_page(tmp_path, monkeypatch):
+    """In `mkdocs build`, every generated page in every language goes the short
+    way (which the benchmark compares, page by page, with plain MkDocs)."""
+    import sys
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from conftest import make_project
+
+    site = make_project(tmp_path / "p")
+    returned = []
+    real_put_back = html_blocks.put_back
+
+    def put_back(content, aside):
+        html = real_put_back(content, aside)
+        returned.append(aside.blocks)
+        return html
+
+    monkeypatch.setattr(html_blocks, "put_back", put_back)
+    build(load_config(str(site.root / "mkdocs.yml")))
+    generated = sys.modules["hooks/mkdocs_hooks.py"]._state.pages
+    assert len(returned) == len(generated) > 10
+    # and the blocks reached the built pages
+    page = (site.site / "en" / "notices" / "customers" / "index.html").read_text(encoding="utf-8")
+    assert page.count('<div class="notice-section">') >= 15
