@@ -49,6 +49,7 @@ class Aside:
     """A page's Markdown with its HTML blocks behind tokens."""
 
     markdown: str
+    original: str  # the page's Markdown as written: what page.markdown says again after conversion
     token_prefix: str  # a token is the prefix, the block's number and "x": one word, which Markdown leaves alone
     blocks: dict = field(default_factory=dict)  # token -> the block as written
 
@@ -60,7 +61,7 @@ def set_aside(markdown: str) -> Aside | None:
     if len(parts) < 2:
         return None
     # random: no text of a page can hold a token by chance or design
-    aside = Aside("", "noticesblock" + secrets.token_hex(8) + "n")
+    aside = Aside("", markdown, "noticesblock" + secrets.token_hex(8) + "n")
     for index, part in enumerate(parts):
         block = part.rstrip("\n") if index == len(parts) - 1 else part
         if block.startswith("<") and _is_whole_element(block):

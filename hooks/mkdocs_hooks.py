@@ -514,6 +514,7 @@ def on_page_content(html, page, config, files):
     aside = _asides.pop(page.file.src_uri, None)
     if aside is not None:
         html = html_blocks.put_back(html, aside)
+        page.markdown = aside.original  # for whatever reads the page's source later
         page.present_anchor_ids = (page.present_anchor_ids or set()) | html_blocks.anchor_ids(aside)
     kept = _rebuild.reused.get(page.file.dest_uri)
     if kept is not None:

@@ -197,6 +197,14 @@ def test_a_real_build_sets_aside_the_blocks_of_every_generated_page(tmp_path, mo
     from conftest import make_project
 
     site = make_project(tmp_path / "p")
+    # a hook after ours: what a plugin sees of a page once it is converted
+    (site.root / "seen_hooks.py").write_text(
+        "seen = []\n"
+        "def on_page_context(context, page, config, nav):\n"
+        "    seen.append((page.file.src_uri, page.markdown, page.content))\n", encoding="utf-8")
+    config = site.config()
+    config["hooks"].append("seen_hooks.py")
+    site.write_config(config)
     returned = []
     real_put_back = html_blocks.put_back
 
@@ -209,6 +217,12 @@ def test_a_real_build_sets_aside_the_blocks_of_every_generated_page(tmp_path, mo
     build(load_config(str(site.root / "mkdocs.yml")))
     generated = sys.modules["hooks/mkdocs_hooks.py"]._state.pages
     assert len(returned) == len(generated) > 10
+    seen = {src: (markdown_text, content) for src, markdown_text, content in sys.modules["seen_hooks.py"].seen}
+    assert set(generated) <= set(seen)
+    for src_uri in generated:
+        markdown_text, content = seen[src_uri]
+        assert "noticesblock" not in markdown_text + content
+        assert markdown_text.startswith("# ") and "\n\n<" in markdown_text  # as written, blocks and all
     # and the blocks reached the built pages
     page = (site.site / "en" / "notices" / "customers" / "index.html").read_text(encoding="utf-8")
     assert page.count('<div class="notice-section">') >= 15
