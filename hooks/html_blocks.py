@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import secrets
 from functools import lru_cache
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 # Elements a renderer opens a block with; all of them are block-level to
@@ -38,10 +38,10 @@ VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input
 # Like the parser, a start tag that ends in "/>" is one without content.
 _TAG = re.compile(r"""<(/?)([a-z][a-z0-9]*)((?:[\s/][^'">]*(?:(?:"[^"]*"|'[^']*')[^'">]*)*)?)>""")
 _MARKDOWN_ATTRIBUTE = re.compile(r"markdown", re.I)  # md_in_html converts the content of such an element
+_CONTROL = "\t\r\x00\x02\x03"  # Python-Markdown rewrites or strips these, in raw HTML too
 # what, in the rest of a page, could open something that runs into a block
-_UNSAFE_ELSEWHERE = re.compile(r"[<\t\r\x00\x02\x03]|```|~~~")
+_UNSAFE_ELSEWHERE = re.compile(f"[<{_CONTROL}]|```|~~~")
 _BLANK_LINE = re.compile(r"\n[ ]*\n")
-_CONTROL = ("\t", "\r", "\x00", "\x02", "\x03")  # Python-Markdown rewrites or strips these in raw HTML too
 
 
 @dataclass
@@ -51,7 +51,7 @@ class Aside:
     markdown: str
     original: str  # the page's Markdown as written: what page.markdown says again after conversion
     token_prefix: str  # a token is the prefix, the block's number and "x": one word, which Markdown leaves alone
-    blocks: dict = field(default_factory=dict)  # token -> the block as written
+    blocks: dict  # token -> the block as written
 
 
 def set_aside(markdown: str) -> Aside | None:
@@ -61,19 +61,17 @@ def set_aside(markdown: str) -> Aside | None:
     if len(parts) < 2:
         return None
     # random: no text of a page can hold a token by chance or design
-    aside = Aside("", markdown, "noticesblock" + secrets.token_hex(8) + "n")
+    prefix = "noticesblock" + secrets.token_hex(8) + "n"
+    blocks = {}
     for index, part in enumerate(parts):
         block = part.rstrip("\n") if index == len(parts) - 1 else part
         if block.startswith("<") and _is_whole_element(block):
-            token = f"{aside.token_prefix}{len(aside.blocks)}x"
-            aside.blocks[token] = block
+            token = f"{prefix}{len(blocks)}x"
+            blocks[token] = block
             parts[index] = token + part[len(block):]
         elif _UNSAFE_ELSEWHERE.search(part):
             return None
-    if not aside.blocks:
-        return None
-    aside.markdown = "\n\n".join(parts)
-    return aside
+    return Aside("\n\n".join(parts), markdown, prefix, blocks) if blocks else None
 
 
 # A notice's current page and its latest version's page share most blocks,

@@ -183,7 +183,6 @@ def on_config(config):
     if _is_language_rebuild(config) and _state.ready:
         return config
     _start_preview_rebuild()
-    _asides.clear()
     if _dirty and config.strict:
         raise PluginError("--dirty builds only the pages that changed, and MkDocs warns about every such build, "
                           "which strict mode (strict: true in mkdocs.yml) turns into an error: "
