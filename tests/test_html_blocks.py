@@ -144,7 +144,9 @@ def test_a_page_of_any_such_parts_comes_out_as_python_markdown_makes_it(parts):
 def test_what_is_not_certain_is_left_to_python_markdown():
     # each would come out differently if set aside, or could run into the next block
     for block in ["<div>a</div><p>b</p>", "<div><div>unclosed</div>", "<div>one\n   \ntwo</div>",
-                  "<div><!-- c --></div>", '<div markdown="1">*md*</div>', "<span>inline</span>", "<hr>"]:
+                  "<div><!-- c --></div>", '<div markdown="1">*md*</div>', "<span>inline</span>", "<hr>",
+                  # Python-Markdown expands a tab, turns a lone \r into a newline and drops \x02 in raw HTML too
+                  "<div>\ttab</div>", "<div>a\rb</div>", "<div>a\x02b</div>"]:
         assert html_blocks.set_aside(f"## H\n\n{block}\n\n<p>x</p>") is None, block
     for other in ["<!-- open", "<span>open", "```\nfence", "~~~\nfence", "<https://a.example>"]:
         assert html_blocks.set_aside(f"{other}\n\n<p>x</p>") is None, other
