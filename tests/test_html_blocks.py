@@ -93,6 +93,8 @@ TRICKY_BLOCKS = [
     "<div>a</DIV>b</div>",
     '<div><script>if (a<b) x = "</div>";</script></div>',
     "<div>a</div> tail",
+    "<div>a</div> *em*",
+    "<div><div /></div></div>",
     "<div><div>unclosed</div>",
     "<div>stray</span> end</div>",
     "<DIV>upper</DIV>",
@@ -114,6 +116,13 @@ TRICKY_BLOCKS = [
 ]
 OTHER_PARTS = ["## Heading {#h}", "Plain words.", "    indented code", "```\nfence", "<!-- open", "<span>open",
                "- item", "> quote", "<https://a.example>", "Text *with* emphasis"]
+
+
+@pytest.mark.parametrize("block", TRICKY_BLOCKS)
+def test_each_such_block_comes_out_as_python_markdown_makes_it(block):
+    for page in (f"## H {{#h}}\n\n{block}\n\n<p>next</p>\n", f"{block}\n\nPlain words.", block):
+        for options in (SITE_MARKDOWN, RICH_MARKDOWN):
+            assert converted_aside(page, options)[0] == converted(page, options), (page, options["extensions"])
 
 
 # Random HTML-like blocks: any tags, nested or not, closed or not, with text
